@@ -1,0 +1,101 @@
+package io.nacosistio.plugin.index;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Collects changed keys from any thread and hands them over in batches, on one executor thread, once
+ * changes have been quiet for the quiet period, or at the latest after the max delay since the first
+ * pending change. At most one timer is armed at any time: an event never creates a thread or a timer
+ * of its own, and nothing runs while nothing changes.
+ *
+ * <p>Threading: {@link #markDirty} is called from any thread and only touches state under this
+ * object's lock; the batch consumer always runs on the given single-thread executor.
+ */
+public final class ChangeDebouncer<K> {
+
+    private final ScheduledExecutorService executor;
+    private final long quietNanos;
+    private final long maxDelayNanos;
+    private final LongSupplier nanoClock;
+    private final Consumer<Set<K>> batchConsumer;
+
+    private Set<K> pending = new LinkedHashSet<>();
+    private long firstPendingAt;
+    private long lastChangeAt;
+    private ScheduledFuture<?> armed;
+    private boolean flushRequested;
+
+    public ChangeDebouncer(ScheduledExecutorService executor, long quietMillis, long maxDelayMillis,
+            LongSupplier nanoClock, Consumer<Set<K>> batchConsumer) {
+        if (quietMillis < 0 || maxDelayMillis < quietMillis) {
+            throw new IllegalArgumentException(
+                    "need 0 <= quiet period <= max delay, got " + quietMillis + " ms and " + maxDelayMillis + " ms");
+        }
+        this.executor = executor;
+        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietMillis);
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
+        this.nanoClock = nanoClock;
+        this.batchConsumer = batchConsumer;
+    }
+
+    /** Records a change; the key is handed over in a later batch. */
+    public synchronized void markDirty(K key) {
+        long now = nanoClock.getAsLong();
+        if (pending.isEmpty()) {
+            firstPendingAt = now;
+        }
+        pending.add(key);
+        lastChangeAt = now;
+        if (armed == null) {
+            arm(quietNanos);
+        }
+    }
+
+    /** Hands every pending key over as soon as the executor is free, skipping the quiet period. */
+    public synchronized void flushNow() {
+        if (armed != null) {
+            armed.cancel(false);
+        }
+        flushRequested = true;
+        arm(0);
+    }
+
+    /** Keys waiting for the next batch (for the debug view). */
+    public synchronized int pendingCount() {
+        return pending.size();
+    }
+
+    private void arm(long delayNanos) {
+        armed = executor.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+        Set<K> batch;
+        synchronized (this) {
+            armed = null;
+            if (pending.isEmpty()) {
+                flushRequested = false;
+                return;
+            }
+            long now = nanoClock.getAsLong();
+            long quietEndsAt = lastChangeAt + quietNanos;
+            long deadline = firstPendingAt + maxDelayNanos;
+            long dueAt = Math.min(quietEndsAt, deadline);
+            if (now < dueAt && !flushRequested) {
+                // Changes kept arriving during the quiet period: wait for quiet, but never past the deadline.
+                arm(dueAt - now);
+                return;
+            }
+            flushRequested = false;
+            batch = pending;
+            pending = new LinkedHashSet<>();
+        }
+        batchConsumer.accept(batch);
+    }
+}

@@ -1,0 +1,82 @@
+package io.nacosistio.plugin.index;
+
+import com.google.protobuf.ByteString;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the index needs from converting one registry service: either a resource to serve (name, content
+ * version, metadata and the serialized ServiceEntry) or the reasons it cannot be served. Immutable.
+ */
+public final class ConvertedService {
+
+    private final String resourceName;
+    private final String host;
+    private final String version;
+    private final Map<String, String> labels;
+    private final Map<String, String> annotations;
+    private final ByteString body;
+    private final List<String> rejections;
+
+    private ConvertedService(String resourceName, String host, String version, Map<String, String> labels,
+            Map<String, String> annotations, ByteString body, List<String> rejections) {
+        this.resourceName = resourceName;
+        this.host = host;
+        this.version = version;
+        this.labels = labels;
+        this.annotations = annotations;
+        this.body = body;
+        this.rejections = rejections;
+    }
+
+    public static ConvertedService accepted(String resourceName, String host, String version,
+            Map<String, String> labels, Map<String, String> annotations, ByteString body) {
+        return new ConvertedService(resourceName, host, version, labels, annotations, body,
+                Collections.<String>emptyList());
+    }
+
+    public static ConvertedService rejected(List<String> reasons) {
+        if (reasons.isEmpty()) {
+            throw new IllegalArgumentException("a rejection needs at least one reason");
+        }
+        return new ConvertedService(null, null, null, null, null, null,
+                Collections.unmodifiableList(reasons));
+    }
+
+    public boolean isAccepted() {
+        return rejections.isEmpty();
+    }
+
+    /** {@code <istio-namespace>/<name>}; null when rejected. */
+    public String resourceName() {
+        return resourceName;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public Map<String, String> annotations() {
+        return annotations;
+    }
+
+    /** The serialized {@code istio.networking.v1alpha3.ServiceEntry}. */
+    public ByteString body() {
+        return body;
+    }
+
+    /** Why the service is not served; empty when accepted. */
+    public List<String> rejections() {
+        return rejections;
+    }
+}

@@ -1,0 +1,134 @@
+package io.nacosistio.plugin.index;
+
+import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.source.RegistryService;
+import io.nacosistio.plugin.source.RegistrySource;
+import io.nacosistio.plugin.source.ServiceKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Keeps the ServiceEntry index in step with the registry: change notifications are debounced, then the
+ * changed services are read, converted and published to the cache as one new ServiceEntry set.
+ *
+ * <p>Threading: one daemon thread, {@code nacos-mesh-index}, owns the index and does all reading,
+ * converting and publishing. Nacos's event threads only mark keys dirty. A periodic reconciliation
+ * re-reads every service so that a lost notification heals by itself.
+ */
+public final class IndexUpdater implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexUpdater.class);
+
+    private final RegistrySource source;
+    private final ServiceEntryIndex index;
+    private final ResourceCache cache;
+    private final IndexMetrics metrics;
+    private final long resyncIntervalMillis;
+    private final ScheduledExecutorService executor;
+    private final ChangeDebouncer<ServiceKey> debouncer;
+    private final AtomicReference<IndexView> lastView = new AtomicReference<>();
+
+    public IndexUpdater(RegistrySource source, ServiceEntryIndex index, ResourceCache cache, IndexMetrics metrics,
+            long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis) {
+        this.source = source;
+        this.index = index;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.resyncIntervalMillis = resyncIntervalMillis;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nacos-mesh-index");
+            t.setDaemon(true);
+            return t;
+        });
+        this.debouncer = new ChangeDebouncer<>(executor, quietPeriodMillis, maxDelayMillis, System::nanoTime,
+                this::processBatch);
+        this.lastView.set(index.view());
+    }
+
+    /** Subscribes to the registry and loads every service before returning. */
+    public void start() throws InterruptedException {
+        source.start(key -> {
+            metrics.changeNotifications.incrementAndGet();
+            debouncer.markDirty(key);
+        });
+        try {
+            executor.submit(this::reconcile).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("initial registry snapshot failed", e.getCause());
+        }
+        if (resyncIntervalMillis > 0) {
+            executor.scheduleWithFixedDelay(this::reconcileSafely, resyncIntervalMillis, resyncIntervalMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The latest picture of the index; safe from any thread. */
+    public IndexView view() {
+        return lastView.get();
+    }
+
+    public int pendingChanges() {
+        return debouncer.pendingCount();
+    }
+
+    @Override
+    public void close() {
+        source.stop();
+        executor.shutdownNow();
+    }
+
+    private void reconcileSafely() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("nacos-istio-plugin: registry reconciliation failed; retrying at the next interval", e);
+        }
+    }
+
+    /** Re-reads every service the registry or the index knows. */
+    private void reconcile() {
+        Set<ServiceKey> keys = new LinkedHashSet<>(source.allServices());
+        keys.addAll(index.knownKeys());
+        processBatch(keys);
+    }
+
+    private void processBatch(Set<ServiceKey> keys) {
+        long started = System.nanoTime();
+        for (ServiceKey key : keys) {
+            Optional<RegistryService> state;
+            try {
+                state = source.read(key);
+                metrics.servicesRead.incrementAndGet();
+            } catch (RuntimeException e) {
+                metrics.readFailures.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: could not read service {} from Nacos; keeping what was served", key, e);
+                continue;
+            }
+            ServiceEntryIndex.Outcome outcome = index.apply(key, state);
+            if (outcome != ServiceEntryIndex.Outcome.UNCHANGED && outcome != ServiceEntryIndex.Outcome.REMOVED) {
+                metrics.servicesConverted.incrementAndGet();
+            }
+            if (outcome == ServiceEntryIndex.Outcome.REJECTED) {
+                metrics.servicesRejected.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: service {} is not served as a ServiceEntry: {}", key,
+                        index.skipReasons(key));
+            }
+        }
+        ResourceSet set = index.snapshot();
+        cache.publish(set);
+        metrics.snapshotsPublished.incrementAndGet();
+        lastView.set(index.view());
+        metrics.lastBatchSize.set(keys.size());
+        metrics.lastBatchNanos.set(System.nanoTime() - started);
+    }
+}

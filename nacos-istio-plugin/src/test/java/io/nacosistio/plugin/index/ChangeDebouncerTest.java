@@ -1,0 +1,191 @@
+package io.nacosistio.plugin.index;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Drives the debouncer with a manual clock and a scheduler that runs tasks only when told. */
+class ChangeDebouncerTest {
+
+    private final AtomicLong clock = new AtomicLong();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final List<Set<String>> batches = new ArrayList<>();
+    private final ChangeDebouncer<String> debouncer = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get,
+            batches::add);
+
+    @AfterEach
+    void shutdown() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void handsOverAfterQuietPeriod() {
+        debouncer.markDirty("a");
+        scheduler.advanceMillis(99);
+        assertThat(batches).isEmpty();
+        scheduler.advanceMillis(1);
+        assertThat(batches).containsExactly(Set.of("a"));
+    }
+
+    @Test
+    void collapsesRepeatedKeysIntoOneBatch() {
+        debouncer.markDirty("a");
+        debouncer.markDirty("b");
+        debouncer.markDirty("a");
+        scheduler.advanceMillis(100);
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0)).containsExactly("a", "b");
+    }
+
+    @Test
+    void keepsWaitingWhileChangesArriveButNeverPastMaxDelay() {
+        for (int i = 0; i < 30; i++) {
+            debouncer.markDirty("k" + i);
+            scheduler.advanceMillis(50);
+        }
+        // 30 changes 50 ms apart never leave a quiet gap; the max delay (1000 ms) forces batches.
+        assertThat(batches).isNotEmpty();
+        assertThat(batches.get(0)).hasSize(20);
+        assertThat(scheduler.armedTimers()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void armsAtMostOneTimerWhateverTheEventRate() {
+        for (int i = 0; i < 1000; i++) {
+            debouncer.markDirty("k" + i);
+        }
+        assertThat(scheduler.armedTimers()).isEqualTo(1);
+        scheduler.advanceMillis(100);
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0)).hasSize(1000);
+        assertThat(scheduler.armedTimers()).isZero();
+    }
+
+    @Test
+    void flushNowSkipsTheQuietPeriod() {
+        debouncer.markDirty("a");
+        debouncer.flushNow();
+        scheduler.advanceMillis(0);
+        assertThat(batches).containsExactly(Set.of("a"));
+    }
+
+    @Test
+    void nothingRunsWhenNothingChanges() {
+        scheduler.advanceMillis(10_000);
+        assertThat(batches).isEmpty();
+        assertThat(scheduler.armedTimers()).isZero();
+    }
+
+    @Test
+    void rejectsAMaxDelayShorterThanTheQuietPeriod() {
+        assertThatThrownBy(() -> new ChangeDebouncer<String>(scheduler, 500, 100, clock::get, b -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quiet period");
+    }
+
+    /** A scheduler whose delayed tasks run on the test thread when the manual clock passes their time. */
+    static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+        private final AtomicLong clock;
+        private final List<Object[]> tasks = new ArrayList<>();
+
+        ManualScheduler(AtomicLong clock) {
+            super(1);
+            this.clock = clock;
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            long due = clock.get() + unit.toNanos(delay);
+            ManualFuture future = new ManualFuture();
+            tasks.add(new Object[] {due, command, future});
+            return future;
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            throw new AssertionError("not used");
+        }
+
+        int armedTimers() {
+            int n = 0;
+            for (Object[] t : tasks) {
+                if (!((ManualFuture) t[2]).isCancelled()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        void advanceMillis(long millis) {
+            long target = clock.get() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (true) {
+                Object[] next = null;
+                for (Object[] t : tasks) {
+                    if ((long) t[0] <= target && (next == null || (long) t[0] < (long) next[0])) {
+                        next = t;
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                tasks.remove(next);
+                clock.set(Math.max(clock.get(), (long) next[0]));
+                if (!((ManualFuture) next[2]).isCancelled()) {
+                    ((Runnable) next[1]).run();
+                }
+            }
+            clock.set(target);
+        }
+    }
+
+    static final class ManualFuture implements ScheduledFuture<Object> {
+        private volatile boolean cancelled;
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return 0;
+        }
+
+        @Override
+        public int compareTo(Delayed o) {
+            return 0;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            cancelled = true;
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled;
+        }
+
+        @Override
+        public Object get() {
+            return null;
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            return null;
+        }
+    }
+}

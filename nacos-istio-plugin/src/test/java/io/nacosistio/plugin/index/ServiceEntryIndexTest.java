@@ -1,0 +1,173 @@
+package io.nacosistio.plugin.index;
+
+import com.google.protobuf.ByteString;
+import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.resource.McpResource;
+import io.nacosistio.plugin.source.RegistryInstance;
+import io.nacosistio.plugin.source.RegistryService;
+import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.proto.istio.mcp.v1alpha1.Resource;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServiceEntryIndexTest {
+
+    private final AtomicLong wallClock = new AtomicLong(1_700_000_000_000L);
+    private final AtomicInteger conversions = new AtomicInteger();
+
+    /** Names the resource after the service; rejects services whose metadata says so; version = instance count. */
+    private final ServiceConverter converter = service -> {
+        conversions.incrementAndGet();
+        String reject = service.metadata().get("reject");
+        if (reject != null) {
+            return ConvertedService.rejected(List.of(reject));
+        }
+        String name = service.metadata().getOrDefault("name",
+                service.key().namespaceId() + "/" + service.key().serviceName());
+        return ConvertedService.accepted(name, service.key().serviceName() + ".nacos",
+                "v" + service.instances().size(), Map.of(), Map.of("nacos.io/service", service.key().serviceName()),
+                ByteString.copyFromUtf8(service.key().toString()));
+    };
+
+    private final ServiceEntryIndex index = new ServiceEntryIndex(converter, wallClock::get);
+
+    @Test
+    void servesAcceptedServicesSortedByNamespaceAndName() {
+        index.apply(key("ns2", "b"), state(key("ns2", "b"), 1));
+        index.apply(key("ns1", "z"), state(key("ns1", "z"), 1));
+        index.apply(key("ns1", "a"), state(key("ns1", "a"), 1));
+        assertThat(names(index.snapshot())).containsExactly("ns1/a", "ns1/z", "ns2/b");
+        assertThat(index.view().servedPerNamespace()).containsEntry("ns1", 2).containsEntry("ns2", 1);
+    }
+
+    @Test
+    void unchangedContentKeepsTheSetVersion() {
+        ServiceKey a = key("ns", "a");
+        index.apply(a, state(a, 1));
+        ResourceSet first = index.snapshot();
+        assertThat(index.apply(a, state(a, 1))).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+        assertThat(index.snapshot()).isSameAs(first);
+        assertThat(index.apply(a, state(a, 2))).isEqualTo(ServiceEntryIndex.Outcome.UPDATED);
+        assertThat(index.snapshot().version()).isNotEqualTo(first.version());
+    }
+
+    @Test
+    void createTimeStaysForTheLifeOfTheServiceAndResetsAfterDeletion() throws Exception {
+        ServiceKey a = key("ns", "a");
+        index.apply(a, state(a, 1));
+        long created = metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds();
+        wallClock.addAndGet(60_000);
+        index.apply(a, state(a, 2));
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created);
+        index.apply(a, Optional.empty());
+        index.apply(a, state(a, 1));
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created + 60);
+    }
+
+    @Test
+    void removedServiceDisappears() {
+        ServiceKey a = key("ns", "a");
+        index.apply(a, state(a, 1));
+        assertThat(index.apply(a, Optional.empty())).isEqualTo(ServiceEntryIndex.Outcome.REMOVED);
+        assertThat(index.snapshot().resources()).isEmpty();
+        assertThat(index.knownKeys()).isEmpty();
+    }
+
+    @Test
+    void rejectedServiceIsReportedOnceAndStopsBeingServed() {
+        ServiceKey a = key("ns", "a");
+        index.apply(a, state(a, 1));
+        RegistryService bad = new RegistryService(a, 0, Map.of("reject", "port 0"), List.of());
+        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(ServiceEntryIndex.Outcome.REJECTED);
+        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(ServiceEntryIndex.Outcome.STILL_REJECTED);
+        assertThat(index.snapshot().resources()).isEmpty();
+        assertThat(index.skipReasons(a)).containsExactly("port 0");
+        assertThat(index.view().skipped()).extracting(SkippedService::key).containsExactly(a);
+        index.apply(a, state(a, 1));
+        assertThat(index.view().skipped()).isEmpty();
+        assertThat(names(index.snapshot())).containsExactly("ns/a");
+    }
+
+    @Test
+    void aThrowingConverterSkipsOnlyThatService() {
+        ServiceEntryIndex fragile = new ServiceEntryIndex(service -> {
+            if (service.key().serviceName().equals("boom")) {
+                throw new IllegalStateException("bad metadata");
+            }
+            return converter.convert(service);
+        }, wallClock::get);
+        fragile.apply(key("ns", "boom"), state(key("ns", "boom"), 1));
+        fragile.apply(key("ns", "ok"), state(key("ns", "ok"), 1));
+        assertThat(names(fragile.snapshot())).containsExactly("ns/ok");
+        assertThat(fragile.skipReasons(key("ns", "boom")).get(0)).contains("bad metadata");
+    }
+
+    @Test
+    void nameCollisionHasADeterministicWinnerAndTheLoserTakesOverWhenTheWinnerLeaves() throws Exception {
+        ServiceKey first = key("ns", "a");
+        ServiceKey second = key("ns", "b");
+        RegistryService secondState = new RegistryService(second, 0, Map.of("name", "ns/shared"), List.of());
+        RegistryService firstState = new RegistryService(first, 0, Map.of("name", "ns/shared"), List.of());
+        index.apply(second, Optional.of(secondState));
+        index.apply(first, Optional.of(firstState));
+        assertThat(index.snapshot().resources()).hasSize(1);
+        assertThat(index.skipReasons(second).get(0)).contains("ns/shared").contains(first.toString());
+        assertThat(index.skipReasons(first)).isEmpty();
+
+        index.apply(first, Optional.empty());
+        assertThat(index.snapshot().resources()).hasSize(1);
+        assertThat(index.skipReasons(second)).isEmpty();
+        assertThat(annotationsOf(index.snapshot(), "ns/shared")).containsEntry("nacos.io/service", "b");
+    }
+
+    @Test
+    void oneChangeConvertsOneService() {
+        for (int i = 0; i < 100; i++) {
+            ServiceKey k = key("ns", "s" + i);
+            index.apply(k, state(k, 1));
+        }
+        index.snapshot();
+        conversions.set(0);
+        ServiceKey changed = key("ns", "s42");
+        index.apply(changed, state(changed, 3));
+        assertThat(conversions.get()).isEqualTo(1);
+        assertThat(index.snapshot().resources()).hasSize(100);
+    }
+
+    private static ServiceKey key(String ns, String service) {
+        return new ServiceKey(ns, "DEFAULT_GROUP", service);
+    }
+
+    private static Optional<RegistryService> state(ServiceKey key, int instances) {
+        RegistryInstance[] list = new RegistryInstance[instances];
+        for (int i = 0; i < instances; i++) {
+            list[i] = new RegistryInstance("10.0.0." + (i + 1), 8080, 1, true, true, true, "DEFAULT", Map.of());
+        }
+        return Optional.of(new RegistryService(key, 0, Map.of(), List.of(list)));
+    }
+
+    private static List<String> names(ResourceSet set) {
+        return set.resources().stream().map(McpResource::name).toList();
+    }
+
+    private static io.nacosistio.proto.istio.mcp.v1alpha1.Metadata metadataOf(ResourceSet set, String name)
+            throws Exception {
+        for (McpResource r : set.resources()) {
+            if (r.name().equals(name)) {
+                return Resource.parseFrom(r.packed().getValue()).getMetadata();
+            }
+        }
+        throw new AssertionError("no resource " + name);
+    }
+
+    private static Map<String, String> annotationsOf(ResourceSet set, String name) throws Exception {
+        return metadataOf(set, name).getAnnotationsMap();
+    }
+}
