@@ -104,6 +104,7 @@ public final class IndexUpdater implements AutoCloseable {
 
     private void processBatch(Set<ServiceKey> keys) {
         long started = System.nanoTime();
+        metrics.batches.incrementAndGet();
         for (ServiceKey key : keys) {
             Optional<RegistryService> state;
             try {

@@ -14,4 +14,6 @@ public final class IndexMetrics {
     public final AtomicLong snapshotsPublished = new AtomicLong();
     public final AtomicLong lastBatchNanos = new AtomicLong();
     public final AtomicLong lastBatchSize = new AtomicLong();
+    public final AtomicLong droppedLabels = new AtomicLong();
+    public final AtomicLong skippedInstances = new AtomicLong();
 }

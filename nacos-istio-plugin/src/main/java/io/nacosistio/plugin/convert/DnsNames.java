@@ -1,0 +1,106 @@
+package io.nacosistio.plugin.convert;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** DNS-1123 names: checks, sanitizing and deterministic shortening. Pure functions. */
+final class DnsNames {
+
+    static final int MAX_LABEL = 63;
+    static final int MAX_NAME = 253;
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?");
+    private static final Pattern LOWER_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    private DnsNames() {
+    }
+
+    /** A DNS label of any case, 1–63 characters. */
+    static boolean isLabel(String s) {
+        return s != null && s.length() <= MAX_LABEL && LABEL.matcher(s).matches();
+    }
+
+    /** A lowercase DNS-1123 label (Kubernetes namespace names). */
+    static boolean isLowerLabel(String s) {
+        return s != null && s.length() <= MAX_LABEL && LOWER_LABEL.matcher(s).matches();
+    }
+
+    /** A lowercase DNS-1123 subdomain (Kubernetes object names). */
+    static boolean isLowerSubdomain(String s) {
+        if (s == null || s.isEmpty() || s.length() > MAX_NAME) {
+            return false;
+        }
+        for (String label : s.split("\\.", -1)) {
+            if (!isLowerLabel(label)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Turns free text into dot-separated DNS labels: optional lowercasing, every character other than a
+     * letter, digit, {@code -} or {@code .} becomes {@code -}, runs of {@code -} collapse, labels lose
+     * leading and trailing {@code -}, empty labels vanish, and a label over 63 characters is shortened
+     * with a hash of the original so that distinct inputs stay distinct.
+     */
+    static String sanitize(String raw, boolean lowercase) {
+        String s = lowercase ? raw.toLowerCase(Locale.ROOT) : raw;
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-';
+            char mapped = ok ? c : '-';
+            if (mapped == '-' && out.length() > 0 && out.charAt(out.length() - 1) == '-') {
+                continue;
+            }
+            out.append(mapped);
+        }
+        List<String> labels = new ArrayList<>();
+        for (String label : out.toString().split("\\.")) {
+            String trimmed = trimDashes(label);
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            labels.add(trimmed.length() > MAX_LABEL ? shortenLabel(trimmed) : trimmed);
+        }
+        return String.join(".", labels);
+    }
+
+    /** Shortens a label to 63 characters: a prefix, a dash and 8 hex characters of the label's hash. */
+    static String shortenLabel(String label) {
+        String hash = hash(label, 8);
+        return trimDashes(label.substring(0, MAX_LABEL - hash.length() - 1)) + "-" + hash;
+    }
+
+    static String trimDashes(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && s.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && s.charAt(end - 1) == '-') {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    /** The first {@code hexChars} hex characters of the SHA-256 of the text. */
+    static String hash(String text, int hexChars) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; hex.length() < hexChars; i++) {
+                hex.append(String.format("%02x", digest[i]));
+            }
+            return hex.substring(0, hexChars);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

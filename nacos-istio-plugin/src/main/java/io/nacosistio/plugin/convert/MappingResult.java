@@ -1,0 +1,81 @@
+package io.nacosistio.plugin.convert;
+
+import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** The outcome of mapping one Nacos service: a valid ServiceEntry with its metadata, or the reasons it has none. */
+public final class MappingResult {
+
+    private final String resourceName;
+    private final String host;
+    private final ServiceEntry serviceEntry;
+    private final Map<String, String> labels;
+    private final Map<String, String> annotations;
+    private final String version;
+    private final List<String> errors;
+    private final int droppedLabels;
+    private final int skippedInstances;
+
+    MappingResult(String resourceName, String host, ServiceEntry serviceEntry, Map<String, String> labels,
+            Map<String, String> annotations, String version, List<String> errors, int droppedLabels,
+            int skippedInstances) {
+        this.resourceName = resourceName;
+        this.host = host;
+        this.serviceEntry = serviceEntry;
+        this.labels = labels;
+        this.annotations = annotations;
+        this.version = version;
+        this.errors = Collections.unmodifiableList(errors);
+        this.droppedLabels = droppedLabels;
+        this.skippedInstances = skippedInstances;
+    }
+
+    public boolean isValid() {
+        return errors.isEmpty();
+    }
+
+    /** {@code <istio-namespace>/<name>}. */
+    public String resourceName() {
+        return resourceName;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The ServiceEntry (also built when invalid, for diagnosis). */
+    public ServiceEntry serviceEntry() {
+        return serviceEntry;
+    }
+
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public Map<String, String> annotations() {
+        return annotations;
+    }
+
+    /** Content hash of everything sent for the resource; identical for identical content on any node. */
+    public String version() {
+        return version;
+    }
+
+    /** Why the service cannot be served; empty when valid. */
+    public List<String> errors() {
+        return errors;
+    }
+
+    /** Metadata entries left out of endpoint or resource labels because they are not valid labels. */
+    public int droppedLabels() {
+        return droppedLabels;
+    }
+
+    /** Instances left out because their address or port is unusable. */
+    public int skippedInstances() {
+        return skippedInstances;
+    }
+}

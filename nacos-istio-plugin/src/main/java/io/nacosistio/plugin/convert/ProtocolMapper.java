@@ -1,0 +1,48 @@
+package io.nacosistio.plugin.convert;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Nacos instance {@code protocol} metadata → Istio port protocol (docs/mapping.md). */
+final class ProtocolMapper {
+
+    private static final Map<String, String> BY_METADATA = new HashMap<>();
+    private static final Set<String> ISTIO_PROTOCOLS = new HashSet<>(Arrays.asList(
+            "HTTP", "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "HTTP_PROXY", "TCP", "TLS", "UDP", "MONGO", "REDIS", "MYSQL"));
+
+    static {
+        BY_METADATA.put("http", "HTTP");
+        BY_METADATA.put("https", "HTTPS");
+        BY_METADATA.put("http2", "HTTP2");
+        BY_METADATA.put("h2c", "HTTP2");
+        BY_METADATA.put("grpc", "GRPC");
+        BY_METADATA.put("triple", "GRPC");
+        BY_METADATA.put("tri", "GRPC");
+        BY_METADATA.put("tcp", "TCP");
+        BY_METADATA.put("tls", "TLS");
+        BY_METADATA.put("mongo", "MONGO");
+        BY_METADATA.put("redis", "REDIS");
+        BY_METADATA.put("mysql", "MYSQL");
+    }
+
+    private ProtocolMapper() {
+    }
+
+    /** The Istio protocol for a metadata value; unknown values and {@code dubbo} get the default. */
+    static String protocolOf(String metadataValue, String defaultProtocol) {
+        if (metadataValue == null) {
+            return defaultProtocol;
+        }
+        String mapped = BY_METADATA.get(metadataValue.trim().toLowerCase(Locale.ROOT));
+        return mapped == null ? defaultProtocol : mapped;
+    }
+
+    /** Whether Istio's validation accepts the value as a port protocol (case-insensitive). */
+    static boolean isIstioProtocol(String value) {
+        return value != null && ISTIO_PROTOCOLS.contains(value.toUpperCase(Locale.ROOT));
+    }
+}

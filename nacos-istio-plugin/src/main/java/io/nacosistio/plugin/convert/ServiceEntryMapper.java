@@ -1,0 +1,307 @@
+package io.nacosistio.plugin.convert;
+
+import io.nacosistio.plugin.source.RegistryInstance;
+import io.nacosistio.plugin.source.RegistryService;
+import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
+import io.nacosistio.proto.istio.networking.v1alpha3.ServicePort;
+import io.nacosistio.proto.istio.networking.v1alpha3.WorkloadEntry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Nacos service → Istio ServiceEntry, exactly per docs/mapping.md. Pure and deterministic: the same
+ * service gives the same bytes and version on every node. Never throws for bad registry data; a service
+ * that cannot be mapped comes back with its errors, and every valid result has passed
+ * {@link ServiceEntryValidator}.
+ */
+public final class ServiceEntryMapper {
+
+    static final String CLUSTER_LABEL = "nacos.io/cluster";
+    static final String NAMESPACE_ANNOTATION = "nacos.io/namespace";
+    static final String GROUP_ANNOTATION = "nacos.io/group";
+    static final String SERVICE_ANNOTATION = "nacos.io/service";
+
+    private final MappingOptions options;
+    private final HostNamer hostNamer;
+    private final ResourceNamer resourceNamer;
+    private final ServiceEntryValidator validator = new ServiceEntryValidator();
+
+    public ServiceEntryMapper(MappingOptions options) {
+        this.options = options;
+        this.hostNamer = new HostNamer(options);
+        this.resourceNamer = new ResourceNamer(options);
+    }
+
+    public MappingResult map(RegistryService service) {
+        try {
+            return mapChecked(service);
+        } catch (RuntimeException e) {
+            return new MappingResult(null, null, ServiceEntry.getDefaultInstance(), Collections.<String, String>emptyMap(),
+                    Collections.<String, String>emptyMap(), null,
+                    Collections.singletonList("unexpected mapping failure: " + e), 0, 0);
+        }
+    }
+
+    private MappingResult mapChecked(RegistryService service) {
+        ServiceKey key = service.key();
+        List<String> errors = new ArrayList<>();
+        int[] dropped = {0};
+
+        List<RegistryInstance> usable = new ArrayList<>();
+        int skippedInstances = 0;
+        for (RegistryInstance instance : sorted(service.instances())) {
+            if (instance.port() < 1 || instance.port() > 65535 || !isUsableAddress(instance.ip())) {
+                skippedInstances++;
+            } else {
+                usable.add(instance);
+            }
+        }
+
+        String host = hostOverride(service, usable);
+        if (host == null) {
+            host = hostNamer.hostOf(key);
+        }
+
+        PortPlan ports = PortPlan.of(usable, fixedPort(service, usable, errors), options);
+        List<RegistryInstance> endpoints = EndpointSelector.eligible(usable, service.protectThreshold());
+        boolean dns = false;
+        for (RegistryInstance instance : endpoints) {
+            if (!IpLiterals.isIp(instance.ip())) {
+                dns = true;
+            }
+        }
+
+        ServiceEntry.Builder se = ServiceEntry.newBuilder()
+                .addHosts(host)
+                .setLocation(ServiceEntry.Location.MESH_INTERNAL)
+                .setResolution(dns ? ServiceEntry.Resolution.DNS : ServiceEntry.Resolution.STATIC)
+                .addAllPorts(ports.servicePorts())
+                .addAllExportTo(exportTo(service));
+        for (RegistryInstance instance : endpoints) {
+            se.addEndpoints(endpoint(instance, ports, dropped));
+        }
+        ServiceEntry serviceEntry = se.build();
+
+        String resourceName = resourceNamer.resourceNameOf(key);
+        Map<String, String> labels = new TreeMap<>();
+        for (Map.Entry<String, String> e : service.metadata().entrySet()) {
+            if (e.getValue() != null && Labels.isValidKubernetesLabel(e.getKey(), e.getValue())) {
+                labels.put(e.getKey(), e.getValue());
+            } else {
+                dropped[0]++;
+            }
+        }
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put(NAMESPACE_ANNOTATION, key.namespaceId());
+        annotations.put(GROUP_ANNOTATION, key.group());
+        annotations.put(SERVICE_ANNOTATION, key.serviceName());
+
+        errors.addAll(validator.validate(resourceName, annotations, serviceEntry));
+        String version = errors.isEmpty() ? versionOf(resourceName, labels, annotations, serviceEntry) : null;
+        return new MappingResult(resourceName, host, serviceEntry, Collections.unmodifiableMap(labels),
+                Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances);
+    }
+
+    private WorkloadEntry endpoint(RegistryInstance instance, PortPlan ports, int[] dropped) {
+        WorkloadEntry.Builder ep = WorkloadEntry.newBuilder()
+                .setAddress(instance.ip())
+                .setWeight((int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(instance.weight()))));
+        String portName = ports.portNameFor(instance);
+        if (portName != null && ports.numberOf(portName) != instance.port()) {
+            ep.putPorts(portName, instance.port());
+        }
+        Map<String, String> labels = new TreeMap<>();
+        for (Map.Entry<String, String> e : instance.metadata().entrySet()) {
+            if (e.getValue() != null && Labels.isValidKey(e.getKey()) && Labels.isValidValue(e.getValue())) {
+                labels.put(e.getKey(), e.getValue());
+            } else {
+                dropped[0]++;
+            }
+        }
+        if (Labels.isValidValue(instance.clusterName())) {
+            labels.put(CLUSTER_LABEL, instance.clusterName());
+        }
+        ep.putAllLabels(labels);
+        String locality = Localities.localityOf(instance.metadata());
+        if (!locality.isEmpty()) {
+            ep.setLocality(locality);
+        }
+        return ep.build();
+    }
+
+    /** The istio.hostname override: service metadata first, then the first instance (by address) that sets it. */
+    private String hostOverride(RegistryService service, List<RegistryInstance> instances) {
+        String value = service.metadata().get(options.hostnameMetadataKey());
+        for (int i = 0; value == null && i < instances.size(); i++) {
+            value = instances.get(i).metadata().get(options.hostnameMetadataKey());
+        }
+        return value == null || value.trim().isEmpty() ? null : value.trim();
+    }
+
+    /** The istio.port override, from service metadata first, then instance metadata; 0 when unset. */
+    private int fixedPort(RegistryService service, List<RegistryInstance> instances, List<String> errors) {
+        String value = service.metadata().get(options.portMetadataKey());
+        for (int i = 0; value == null && i < instances.size(); i++) {
+            value = instances.get(i).metadata().get(options.portMetadataKey());
+        }
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.add("metadata " + options.portMetadataKey() + "='" + value + "' is not a port number in 1-65535");
+        return 0;
+    }
+
+    private List<String> exportTo(RegistryService service) {
+        String value = service.metadata().get(options.exportToMetadataKey());
+        if (value == null) {
+            return options.defaultExportTo();
+        }
+        List<String> list = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.trim().isEmpty()) {
+                list.add(item.trim());
+            }
+        }
+        return list;
+    }
+
+    private static boolean isUsableAddress(String address) {
+        return IpLiterals.isIp(address) || ServiceEntryValidator.hostError(address) == null && !address.startsWith("*");
+    }
+
+    private static List<RegistryInstance> sorted(List<RegistryInstance> instances) {
+        List<RegistryInstance> list = new ArrayList<>(instances);
+        list.sort(Comparator.comparing(RegistryInstance::ip).thenComparingInt(RegistryInstance::port)
+                .thenComparing(RegistryInstance::clusterName));
+        return list;
+    }
+
+    private static String versionOf(String name, Map<String, String> labels, Map<String, String> annotations,
+            ServiceEntry se) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.write(name.getBytes(StandardCharsets.UTF_8));
+            bytes.write(0);
+            bytes.write(labels.toString().getBytes(StandardCharsets.UTF_8));
+            bytes.write(0);
+            bytes.write(annotations.toString().getBytes(StandardCharsets.UTF_8));
+            bytes.write(0);
+            // Maps inside the message (endpoint labels and ports) are written in key order.
+            com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+            out.useDeterministicSerialization();
+            se.writeTo(out);
+            out.flush();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                hex.append(String.format("%02x", digest[i]));
+            }
+            return hex.toString();
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash a ServiceEntry", e);
+        }
+    }
+
+    /** Which ServicePorts the service has and which one each instance belongs to. */
+    static final class PortPlan {
+        private final Map<String, ServicePort> byProtocol = new LinkedHashMap<>();
+        private final Map<String, String> protocolOfName = new HashMap<>();
+        private final String defaultProtocol;
+        private final MappingOptions options;
+
+        private PortPlan(MappingOptions options) {
+            this.options = options;
+            this.defaultProtocol = options.defaultProtocol().toUpperCase(Locale.ROOT);
+        }
+
+        /**
+         * One port per distinct protocol; its number is the most common instance port of that protocol (ties:
+         * lowest), or the fixed port for the most common protocol. A protocol whose number would repeat
+         * another's is served under the more common protocol's port.
+         */
+        static PortPlan of(List<RegistryInstance> instances, int fixedPort, MappingOptions options) {
+            PortPlan plan = new PortPlan(options);
+            Map<String, Map<Integer, Integer>> counts = new TreeMap<>();
+            Map<String, Integer> protocolTotals = new HashMap<>();
+            for (RegistryInstance instance : instances) {
+                String protocol = plan.protocolOf(instance);
+                counts.computeIfAbsent(protocol, p -> new TreeMap<>()).merge(instance.port(), 1, Integer::sum);
+                protocolTotals.merge(protocol, 1, Integer::sum);
+            }
+            List<String> protocols = new ArrayList<>(counts.keySet());
+            protocols.sort(Comparator.comparing((String p) -> -protocolTotals.get(p)).thenComparing(p -> p));
+            if (protocols.isEmpty() && fixedPort > 0) {
+                protocols.add(plan.defaultProtocol);
+                counts.put(plan.defaultProtocol, Collections.singletonMap(fixedPort, 1));
+            }
+            java.util.Set<Integer> usedNumbers = new java.util.HashSet<>();
+            for (int i = 0; i < protocols.size(); i++) {
+                String protocol = protocols.get(i);
+                int number = i == 0 && fixedPort > 0 ? fixedPort : mostCommon(counts.get(protocol));
+                if (!usedNumbers.add(number)) {
+                    continue;
+                }
+                String name = protocol.toLowerCase(Locale.ROOT) + "-" + number;
+                plan.byProtocol.put(protocol,
+                        ServicePort.newBuilder().setNumber(number).setProtocol(protocol).setName(name).build());
+                plan.protocolOfName.put(name, protocol);
+            }
+            return plan;
+        }
+
+        List<ServicePort> servicePorts() {
+            return new ArrayList<>(byProtocol.values());
+        }
+
+        /** The port name an instance's traffic goes to; null when the service has no port. */
+        String portNameFor(RegistryInstance instance) {
+            ServicePort port = byProtocol.get(protocolOf(instance));
+            if (port == null && !byProtocol.isEmpty()) {
+                port = byProtocol.values().iterator().next();
+            }
+            return port == null ? null : port.getName();
+        }
+
+        int numberOf(String portName) {
+            return byProtocol.get(protocolOfName.get(portName)).getNumber();
+        }
+
+        private String protocolOf(RegistryInstance instance) {
+            return ProtocolMapper.protocolOf(instance.metadata().get("protocol"), defaultProtocol);
+        }
+
+        private static int mostCommon(Map<Integer, Integer> portCounts) {
+            int best = 0;
+            int bestCount = -1;
+            for (Map.Entry<Integer, Integer> e : portCounts.entrySet()) {
+                if (e.getValue() > bestCount) {
+                    best = e.getKey();
+                    bestCount = e.getValue();
+                }
+            }
+            return best;
+        }
+    }
+}

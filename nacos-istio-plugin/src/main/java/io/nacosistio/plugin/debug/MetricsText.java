@@ -1,0 +1,70 @@
+package io.nacosistio.plugin.debug;
+
+import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.ServerMetrics;
+
+import java.util.Map;
+
+/** Renders the plugin's counters in the Prometheus text format. */
+public final class MetricsText {
+
+    private MetricsText() {
+    }
+
+    public static String render(IndexMetrics index, ServerMetrics server, IndexView view) {
+        StringBuilder out = new StringBuilder(2048);
+        counter(out, "nacos_mesh_registry_notifications_total", "Naming change notifications received from Nacos",
+                index.changeNotifications.get());
+        counter(out, "nacos_mesh_registry_batches_total", "Debounced batches processed", index.batches.get());
+        counter(out, "nacos_mesh_registry_reads_total", "Services read from Nacos", index.servicesRead.get());
+        counter(out, "nacos_mesh_registry_read_failures_total", "Service reads that failed",
+                index.readFailures.get());
+        counter(out, "nacos_mesh_serviceentry_conversions_total", "Services converted to ServiceEntries",
+                index.servicesConverted.get());
+        counter(out, "nacos_mesh_serviceentry_rejections_total",
+                "Service changes whose ServiceEntry failed mapping or validation", index.servicesRejected.get());
+        counter(out, "nacos_mesh_dropped_labels_total", "Metadata entries dropped because they are not valid labels",
+                index.droppedLabels.get());
+        counter(out, "nacos_mesh_skipped_instances_total", "Instances left out for an unusable address or port",
+                index.skippedInstances.get());
+        counter(out, "nacos_mesh_snapshots_published_total", "ServiceEntry sets published", index.snapshotsPublished.get());
+        gauge(out, "nacos_mesh_last_batch_seconds", "Duration of the last batch", index.lastBatchNanos.get() / 1e9);
+        out.append("# HELP nacos_mesh_serviceentries Served registry ServiceEntries per Nacos namespace\n")
+                .append("# TYPE nacos_mesh_serviceentries gauge\n");
+        for (Map.Entry<String, Integer> e : view.servedPerNamespace().entrySet()) {
+            out.append("nacos_mesh_serviceentries{namespace=\"").append(escape(e.getKey())).append("\"} ")
+                    .append(e.getValue()).append('\n');
+        }
+        gauge(out, "nacos_mesh_skipped_services", "Registry services currently not served", view.skipped().size());
+        gauge(out, "nacos_mesh_mcp_streams", "Open MCP streams", server.openStreams());
+        counter(out, "nacos_mesh_mcp_requests_total", "DiscoveryRequests received", server.requests.get());
+        counter(out, "nacos_mesh_mcp_responses_total", "DiscoveryResponses sent", server.responses.get());
+        counter(out, "nacos_mesh_mcp_resources_sent_total", "Resources sent in responses", server.resourcesSent.get());
+        counter(out, "nacos_mesh_mcp_resource_bytes_sent_total", "Resource bytes sent in responses",
+                server.bytesSent.get());
+        counter(out, "nacos_mesh_mcp_acks_total", "ACKs received", server.acks.get());
+        counter(out, "nacos_mesh_mcp_nacks_total", "NACKs received", server.nacks.get());
+        counter(out, "nacos_mesh_mcp_stale_requests_total", "Requests with an outdated nonce, ignored",
+                server.staleRequests.get());
+        counter(out, "nacos_mesh_mcp_unknown_type_urls_total", "Subscriptions to type URLs the plugin does not know",
+                server.unknownTypeUrls.get());
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

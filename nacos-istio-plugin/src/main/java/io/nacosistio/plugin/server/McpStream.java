@@ -1,0 +1,221 @@
+package io.nacosistio.plugin.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.resource.McpResource;
+import io.nacosistio.plugin.server.stream.RequestKind;
+import io.nacosistio.plugin.server.stream.TypeSubscription;
+import io.nacosistio.proto.envoy.config.core.v3.ControlPlane;
+import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryRequest;
+import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One istiod connection: its subscriptions and what each was last sent. Every request, cache change
+ * and transport-ready signal becomes a task on this stream's {@link SerialExecutor}, which alone owns
+ * the state below. A response for a type goes out when the client has answered the previous one, the
+ * type has a new version and the transport is ready; otherwise nothing queues: the latest set is read
+ * from the cache at the moment of sending, so a slow client skips intermediate versions.
+ */
+final class McpStream implements StreamObserver<DiscoveryRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpStream.class);
+
+    private final long id;
+    private final String peer;
+    private final ServerCallStreamObserver<DiscoveryResponse> responses;
+    private final ResourceCache cache;
+    private final ServerMetrics metrics;
+    private final SerialExecutor executor;
+    private final ControlPlane controlPlane;
+    private final StreamRegistry registry;
+    private final Map<String, TypeSubscription> subscriptions = new LinkedHashMap<>();
+    private volatile String nodeId = "";
+    private long nonceCounter;
+    private boolean closed;
+    private Runnable unwatch;
+
+    McpStream(long id, String peer, ServerCallStreamObserver<DiscoveryResponse> responses, ResourceCache cache,
+            ServerMetrics metrics, SerialExecutor executor, ControlPlane controlPlane, StreamRegistry registry) {
+        this.id = id;
+        this.peer = peer;
+        this.responses = responses;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.executor = executor;
+        this.controlPlane = controlPlane;
+        this.registry = registry;
+    }
+
+    /** Called once by the service before any request arrives. */
+    void open() {
+        responses.setOnReadyHandler(() -> executor.execute(this::sendPending));
+        responses.setOnCancelHandler(() -> executor.execute(() -> close("cancelled by the client")));
+        unwatch = cache.watch(kind -> executor.execute(this::sendPending));
+        metrics.streamsOpened.incrementAndGet();
+        registry.add(this);
+    }
+
+    @Override
+    public void onNext(DiscoveryRequest request) {
+        executor.execute(() -> handle(request));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        executor.execute(() -> close("transport error: " + Status.fromThrowable(t)));
+    }
+
+    @Override
+    public void onCompleted() {
+        executor.execute(() -> {
+            if (!closed) {
+                responses.onCompleted();
+            }
+            close("closed by the client");
+        });
+    }
+
+    private void handle(DiscoveryRequest request) {
+        if (closed) {
+            return;
+        }
+        metrics.requests.incrementAndGet();
+        if (request.hasNode() && nodeId.isEmpty()) {
+            nodeId = request.getNode().getId();
+            LOG.info("nacos-istio-plugin: MCP stream {} opened by {} (node {})", id, peer, nodeId);
+        }
+        String typeUrl = request.getTypeUrl();
+        TypeSubscription subscription = subscriptions.get(typeUrl);
+        if (subscription == null) {
+            subscription = new TypeSubscription(typeUrl);
+            subscriptions.put(typeUrl, subscription);
+            if (!IstioKind.forTypeUrl(typeUrl).isPresent()) {
+                metrics.unknownTypeUrls.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: stream {} ({}) subscribed to unknown type URL '{}'; answering it empty "
+                        + "so the client does not wait for it", id, nodeId, typeUrl);
+            }
+        }
+        String error = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
+        RequestKind kind = subscription.onRequest(request.getResponseNonce(), error);
+        switch (kind) {
+            case ACK:
+                metrics.acks.incrementAndGet();
+                break;
+            case NACK:
+                metrics.nacks.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: stream {} ({}) rejected {} version {}: {}", id, nodeId, typeUrl,
+                        subscription.lastVersionNacked(), error);
+                break;
+            case STALE:
+                metrics.staleRequests.incrementAndGet();
+                return;
+            default:
+                break;
+        }
+        sendPending();
+    }
+
+    /** Sends every subscribed type whose set changed, as far as the transport is ready. */
+    private void sendPending() {
+        for (TypeSubscription subscription : subscriptions.values()) {
+            if (closed || !responses.isReady()) {
+                return;
+            }
+            ResourceSet set = currentSet(subscription.typeUrl());
+            if (subscription.shouldSend(set.version())) {
+                send(subscription, set);
+            }
+        }
+    }
+
+    private ResourceSet currentSet(String typeUrl) {
+        Optional<IstioKind> kind = IstioKind.forTypeUrl(typeUrl);
+        if (!kind.isPresent()) {
+            return new ResourceSet(IstioKind.MESH_CONFIG, "0", Collections.<McpResource>emptyList());
+        }
+        return cache.current(kind.get());
+    }
+
+    private void send(TypeSubscription subscription, ResourceSet set) {
+        String nonce = Long.toString(++nonceCounter);
+        DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
+                .setTypeUrl(subscription.typeUrl())
+                .setVersionInfo(set.version())
+                .setNonce(nonce)
+                .setControlPlane(controlPlane);
+        long bytes = 0;
+        for (McpResource resource : set.resources()) {
+            response.addResources(resource.packed());
+            bytes += resource.serializedSize();
+        }
+        subscription.recordSent(set.version(), nonce);
+        try {
+            responses.onNext(response.build());
+        } catch (RuntimeException e) {
+            close("send failed: " + e);
+            return;
+        }
+        metrics.responses.incrementAndGet();
+        metrics.resourcesSent.addAndGet(set.resources().size());
+        metrics.bytesSent.addAndGet(bytes);
+    }
+
+    private void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (unwatch != null) {
+            unwatch.run();
+        }
+        registry.remove(this);
+        metrics.streamsClosed.incrementAndGet();
+        LOG.info("nacos-istio-plugin: MCP stream {} from {} (node {}) ended: {}", id, peer, nodeId, reason);
+    }
+
+    /** A consistent copy of this stream's state for the debug view; runs on the stream's executor. */
+    void describe(java.util.function.Consumer<StreamInfo> sink) {
+        executor.execute(() -> {
+            List<StreamInfo.TypeInfo> types = new ArrayList<>();
+            for (TypeSubscription s : subscriptions.values()) {
+                types.add(new StreamInfo.TypeInfo(s.typeUrl(), s.lastVersionSent(), s.lastVersionAcked(),
+                        s.lastNonceSent(), s.awaitingReply(), s.responsesSent(), s.acks(), s.nacks(),
+                        s.lastVersionNacked(), s.lastNackMessage(), s.staleRequests()));
+            }
+            sink.accept(new StreamInfo(id, peer, nodeId, types));
+        });
+    }
+
+    long id() {
+        return id;
+    }
+
+    /** Ends the stream from the server side (shutdown). */
+    void shutdown() {
+        executor.execute(() -> {
+            if (!closed) {
+                try {
+                    responses.onError(Status.UNAVAILABLE.withDescription("MCP server is shutting down")
+                            .asRuntimeException());
+                } catch (RuntimeException ignored) {
+                    // the transport may already be gone
+                }
+                close("server shutdown");
+            }
+        });
+    }
+}

@@ -1,0 +1,81 @@
+package io.nacosistio.plugin.spring;
+
+import io.nacosistio.plugin.convert.MappingOptions;
+import io.nacosistio.plugin.server.McpServerOptions;
+
+/**
+ * Every {@code nacos.mesh.*} property the plugin reads, parsed and checked once at start. The
+ * configuration reference (docs/configuration.md) lists the same names and defaults.
+ */
+final class MeshPluginSettings {
+
+    static final String PREFIX = "nacos.mesh.";
+    private static final String BUILT_IN_ENABLED = "nacos.istio.mcp.server.enabled";
+    private static final String BUILT_IN_PORT = "nacos.istio.mcp.server.port";
+
+    final McpServerOptions server;
+    final MappingOptions mapping;
+    final long quietPeriodMillis;
+    final long maxDelayMillis;
+    final long resyncIntervalMillis;
+    final int debugPort;
+    final String debugBindAddress;
+    private final boolean builtInModuleEnabled;
+    private final int builtInModulePort;
+
+    private MeshPluginSettings(PropertyReader p) {
+        McpServerOptions.Builder server = McpServerOptions.builder()
+                .port(p.port(PREFIX + "mcp.port", 18848))
+                .bindAddress(p.string(PREFIX + "mcp.bind-address", "0.0.0.0"))
+                .permitKeepAliveMillis(p.millis(PREFIX + "mcp.keepalive.permit-time", 10_000))
+                .keepAliveMillis(p.millis(PREFIX + "mcp.keepalive.time", 60_000))
+                .keepAliveTimeoutMillis(p.millis(PREFIX + "mcp.keepalive.timeout", 20_000))
+                .maxInboundMessageBytes(p.bytes(PREFIX + "mcp.max-inbound-message-size", 64 * 1024 * 1024))
+                .executorThreads((int) p.millis(PREFIX + "mcp.executor-threads", 2));
+        String cert = p.string(PREFIX + "mcp.tls.cert-chain-file", "");
+        String key = p.string(PREFIX + "mcp.tls.private-key-file", "");
+        if (!cert.isEmpty() || !key.isEmpty()) {
+            if (cert.isEmpty() || key.isEmpty()) {
+                throw new IllegalArgumentException(PREFIX + "mcp.tls.cert-chain-file and " + PREFIX
+                        + "mcp.tls.private-key-file must be set together");
+            }
+            server.tls(cert, key);
+        }
+        this.server = server.build();
+        this.mapping = MappingOptions.builder()
+                .hostTemplate(p.string(PREFIX + "mapping.host-template", MappingOptions.DEFAULT_HOST_TEMPLATE))
+                .domainSuffix(p.string(PREFIX + "mapping.domain-suffix", "nacos"))
+                .keepCase(p.bool(PREFIX + "mapping.keep-case", false))
+                .defaultProtocol(p.string(PREFIX + "mapping.default-protocol", "HTTP"))
+                .portMetadataKey(p.string(PREFIX + "mapping.port-metadata-key", "istio.port"))
+                .hostnameMetadataKey(p.string(PREFIX + "mapping.hostname-metadata-key", "istio.hostname"))
+                .exportToMetadataKey(p.string(PREFIX + "mapping.export-to-metadata-key", "istio.exportTo"))
+                .defaultExportTo(p.list(PREFIX + "mapping.default-export-to"))
+                .namespaceMapping(p.pairs(PREFIX + "mapping.namespace-mapping"))
+                .build();
+        quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
+        maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);
+        resyncIntervalMillis = p.millis(PREFIX + "index.resync-interval", 300_000);
+        debugPort = p.port(PREFIX + "debug.port", 18849);
+        debugBindAddress = p.string(PREFIX + "debug.bind-address", "127.0.0.1");
+        if (maxDelayMillis < quietPeriodMillis) {
+            throw new IllegalArgumentException(PREFIX + "index.max-delay (" + maxDelayMillis
+                    + " ms) must not be shorter than " + PREFIX + "index.quiet-period (" + quietPeriodMillis + " ms)");
+        }
+        builtInModuleEnabled = p.bool(BUILT_IN_ENABLED, false);
+        builtInModulePort = p.port(BUILT_IN_PORT, 18848);
+    }
+
+    static MeshPluginSettings from(PropertyReader reader) {
+        return new MeshPluginSettings(reader);
+    }
+
+    /** Only one MCP server may own a port: refuse to start where Nacos's built-in module already has ours. */
+    void checkNoConflictWithBuiltInModule() {
+        if (builtInModuleEnabled && builtInModulePort == server.port()) {
+            throw new IllegalStateException(BUILT_IN_ENABLED + "=true: Nacos's built-in istio module already serves "
+                    + "MCP on port " + builtInModulePort + "; disable it, or set " + PREFIX
+                    + "mcp.port to another port");
+        }
+    }
+}
