@@ -1,0 +1,137 @@
+package io.nacosistio.quickstart;
+
+import com.alibaba.nacos.NacosServerBasicApplication;
+import com.alibaba.nacos.NacosServerWebApplication;
+import com.alibaba.nacos.core.listener.startup.NacosStartUp;
+import com.alibaba.nacos.core.listener.startup.NacosStartUpManager;
+import com.alibaba.nacos.sys.env.DeploymentType;
+import com.alibaba.nacos.sys.env.EnvUtil;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Nacos 3.1 server started in this JVM the way Nacos's own bootstrap starts it without the
+ * console: startup phases through {@code NacosStartUpManager}, then the core context
+ * ({@code NacosServerBasicApplication}, no web server) and the server web context
+ * ({@code NacosServerWebApplication}) as its child. Standalone, embedded Derby storage under a home
+ * directory, auth off. Whatever jars are on the class path (the plugin among them) are loaded the way
+ * Nacos loads {@code plugins/*.jar}.
+ *
+ * <p>Nacos keeps process-wide static state, so one JVM runs at most one of these at a time.
+ */
+public final class Nacos31Server implements AutoCloseable {
+
+    private final Path home;
+    private final boolean deleteHomeOnClose;
+    private final int httpPort;
+    private final Map<String, String> properties;
+    private ConfigurableApplicationContext core;
+    private ConfigurableApplicationContext web;
+
+    private Nacos31Server(Path home, boolean deleteHomeOnClose, int httpPort, Map<String, String> properties) {
+        this.home = home;
+        this.deleteHomeOnClose = deleteHomeOnClose;
+        this.httpPort = httpPort;
+        this.properties = properties;
+    }
+
+    /**
+     * Starts Nacos. The gRPC port is {@code httpPort + 1000}, as in every Nacos.
+     *
+     * @param home        Nacos home (embedded database, logs); created if missing
+     * @param deleteHome  delete the home directory on close (tests)
+     * @param properties  extra properties, e.g. {@code nacos.mesh.mcp.port}
+     */
+    public static Nacos31Server start(Path home, boolean deleteHome, int httpPort, Map<String, String> properties)
+            throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Nacos31Server server = new Nacos31Server(home, deleteHome, httpPort, new LinkedHashMap<>(properties));
+        server.boot();
+        return server;
+    }
+
+    private void boot() {
+        // Read by Nacos before Spring starts (EnvUtil, startup phases, logging).
+        System.setProperty("nacos.home", home.toString());
+        System.setProperty("nacos.standalone", "true");
+        System.setProperty("nacos.deployment.type", "server");
+        System.setProperty("nacos.server.main.port", Integer.toString(httpPort));
+        System.setProperty("nacos.logs.path", home.resolve("logs").toString());
+        System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());
+        System.setProperty("nacos.core.auth.enabled", "false");
+        EnvUtil.setDeploymentType(DeploymentType.SERVER);
+        String[] args = arguments();
+        try {
+            NacosStartUpManager.start(NacosStartUp.CORE_START_UP_PHASE);
+            core = new SpringApplicationBuilder(NacosServerBasicApplication.class).web(WebApplicationType.NONE)
+                    .bannerMode(Banner.Mode.OFF).run(args);
+            NacosStartUpManager.start(NacosStartUp.WEB_START_UP_PHASE);
+            web = new SpringApplicationBuilder(NacosServerWebApplication.class).parent(core)
+                    .bannerMode(Banner.Mode.OFF).run(args);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private String[] arguments() {
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.put("nacos.server.main.port", Integer.toString(httpPort));
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            args.add("--" + e.getKey() + "=" + e.getValue());
+        }
+        return args.toArray(new String[0]);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int grpcPort() {
+        return httpPort + 1000;
+    }
+
+    /** The core context (Nacos's naming and config beans, and the plugin). */
+    public ConfigurableApplicationContext coreContext() {
+        return core;
+    }
+
+    @Override
+    public void close() {
+        if (web != null) {
+            web.close();
+            web = null;
+        }
+        if (core != null) {
+            core.close();
+            core = null;
+        }
+        if (deleteHomeOnClose) {
+            deleteRecursively(home);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp dir left behind is not worth failing a shutdown for
+        }
+    }
+}
