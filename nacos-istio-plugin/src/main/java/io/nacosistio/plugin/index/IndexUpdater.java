@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * changed services are read, converted and published to the cache as one new ServiceEntry set.
  *
  * <p>Threading: one daemon thread, {@code nacos-mesh-index}, owns the index and does all reading,
- * converting and publishing. Nacos's event threads only mark keys dirty. A periodic reconciliation
- * re-reads every service so that a lost notification heals by itself.
+ * converting and publishing. Nacos's event threads only mark keys dirty. Two periodic checks heal what
+ * no event reports: a cheap membership check compares the registry's service list with the index (Nacos
+ * raises no event when an operator deletes an empty service), and a full reconciliation re-reads every
+ * service so that a lost notification heals by itself.
  */
 public final class IndexUpdater implements AutoCloseable {
 
@@ -34,17 +36,19 @@ public final class IndexUpdater implements AutoCloseable {
     private final ResourceCache cache;
     private final IndexMetrics metrics;
     private final long resyncIntervalMillis;
+    private final long membershipCheckMillis;
     private final ScheduledExecutorService executor;
     private final ChangeDebouncer<ServiceKey> debouncer;
     private final AtomicReference<IndexView> lastView = new AtomicReference<>();
 
     public IndexUpdater(RegistrySource source, ServiceEntryIndex index, ResourceCache cache, IndexMetrics metrics,
-            long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis) {
+            long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis, long membershipCheckMillis) {
         this.source = source;
         this.index = index;
         this.cache = cache;
         this.metrics = metrics;
         this.resyncIntervalMillis = resyncIntervalMillis;
+        this.membershipCheckMillis = membershipCheckMillis;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nacos-mesh-index");
             t.setDaemon(true);
@@ -70,6 +74,10 @@ public final class IndexUpdater implements AutoCloseable {
             executor.scheduleWithFixedDelay(this::reconcileSafely, resyncIntervalMillis, resyncIntervalMillis,
                     TimeUnit.MILLISECONDS);
         }
+        if (membershipCheckMillis > 0) {
+            executor.scheduleWithFixedDelay(this::checkMembershipSafely, membershipCheckMillis, membershipCheckMillis,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The latest picture of the index; safe from any thread. */
@@ -92,6 +100,26 @@ public final class IndexUpdater implements AutoCloseable {
             reconcile();
         } catch (RuntimeException e) {
             LOG.warn("nacos-istio-plugin: registry reconciliation failed; retrying at the next interval", e);
+        }
+    }
+
+    /** Marks services that appeared or vanished without an event; reads nothing else. */
+    private void checkMembershipSafely() {
+        try {
+            Set<ServiceKey> inRegistry = new java.util.HashSet<>(source.allServices());
+            Set<ServiceKey> inIndex = new java.util.HashSet<>(index.knownKeys());
+            for (ServiceKey key : inIndex) {
+                if (!inRegistry.contains(key)) {
+                    debouncer.markDirty(key);
+                }
+            }
+            for (ServiceKey key : inRegistry) {
+                if (!inIndex.contains(key)) {
+                    debouncer.markDirty(key);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("nacos-istio-plugin: registry membership check failed; retrying at the next interval", e);
         }
     }
 

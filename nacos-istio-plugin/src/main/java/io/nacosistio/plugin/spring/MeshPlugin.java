@@ -60,7 +60,7 @@ public final class MeshPlugin implements AutoCloseable {
         ServiceEntryMapper mapper = new ServiceEntryMapper(settings.mapping);
         ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), System::currentTimeMillis);
         updater = new IndexUpdater(source, index, cache, indexMetrics, settings.quietPeriodMillis,
-                settings.maxDelayMillis, settings.resyncIntervalMillis);
+                settings.maxDelayMillis, settings.resyncIntervalMillis, settings.membershipCheckMillis);
         parts.add(updater);
         long started = System.nanoTime();
         updater.start();

@@ -18,6 +18,7 @@ final class MeshPluginSettings {
     final long quietPeriodMillis;
     final long maxDelayMillis;
     final long resyncIntervalMillis;
+    final long membershipCheckMillis;
     final int debugPort;
     final String debugBindAddress;
     private final boolean builtInModuleEnabled;
@@ -56,6 +57,7 @@ final class MeshPluginSettings {
         quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
         maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);
         resyncIntervalMillis = p.millis(PREFIX + "index.resync-interval", 300_000);
+        membershipCheckMillis = p.millis(PREFIX + "index.membership-check-interval", 5_000);
         debugPort = p.port(PREFIX + "debug.port", 18849);
         debugBindAddress = p.string(PREFIX + "debug.bind-address", "127.0.0.1");
         if (maxDelayMillis < quietPeriodMillis) {
