@@ -32,7 +32,7 @@ final class MeshPluginSettings {
                 .keepAliveMillis(p.millis(PREFIX + "mcp.keepalive.time", 60_000))
                 .keepAliveTimeoutMillis(p.millis(PREFIX + "mcp.keepalive.timeout", 20_000))
                 .maxInboundMessageBytes(p.bytes(PREFIX + "mcp.max-inbound-message-size", 64 * 1024 * 1024))
-                .executorThreads((int) p.millis(PREFIX + "mcp.executor-threads", 2));
+                .executorThreads(p.positiveInt(PREFIX + "mcp.executor-threads", 2));
         String cert = p.string(PREFIX + "mcp.tls.cert-chain-file", "");
         String key = p.string(PREFIX + "mcp.tls.private-key-file", "");
         if (!cert.isEmpty() || !key.isEmpty()) {

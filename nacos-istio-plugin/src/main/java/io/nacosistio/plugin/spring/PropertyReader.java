@@ -44,6 +44,22 @@ final class PropertyReader {
         throw invalid(name, value, "true or false");
     }
 
+    int positiveInt(String name, int defaultValue) {
+        String value = env.getProperty(name);
+        if (value == null || value.trim().isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(name, value, "a positive whole number");
+    }
+
     int port(String name, int defaultValue) {
         String value = env.getProperty(name);
         if (value == null || value.trim().isEmpty()) {
