@@ -1,0 +1,100 @@
+package io.nacosistio.plugin.convert;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.TextFormat;
+import io.nacosistio.plugin.source.RegistryInstance;
+import io.nacosistio.plugin.source.RegistryService;
+import io.nacosistio.plugin.source.ServiceKey;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Golden files: each {@code golden/<case>.json} describes a Nacos service; {@code <case>.expected.txt}
+ * holds the resource name, host, errors and the ServiceEntry in text format, as reviewed. Regenerate
+ * with {@code -Dgolden.update=true} and review the diff.
+ */
+class ServiceEntryMapperGoldenTest {
+
+    private static final Path DIR = Paths.get("src/test/resources/golden");
+    private final ServiceEntryMapper mapper = new ServiceEntryMapper(MappingOptions.defaults());
+
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void matchesGoldenFile(String name) throws IOException {
+        RegistryService service = parse(Files.readString(DIR.resolve(name + ".json")));
+        String actual = render(mapper.map(service));
+        Path expected = DIR.resolve(name + ".expected.txt");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(expected, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+
+    static String render(MappingResult r) {
+        StringBuilder out = new StringBuilder();
+        out.append("name: ").append(r.resourceName()).append('\n');
+        out.append("host: ").append(r.host()).append('\n');
+        out.append("valid: ").append(r.isValid()).append('\n');
+        for (String error : r.errors()) {
+            out.append("error: ").append(error).append('\n');
+        }
+        out.append("labels: ").append(r.labels()).append('\n');
+        out.append("droppedLabels: ").append(r.droppedLabels()).append('\n');
+        out.append("skippedInstances: ").append(r.skippedInstances()).append('\n');
+        out.append("---\n").append(TextFormat.printer().printToString(r.serviceEntry()));
+        return out.toString();
+    }
+
+    static RegistryService parse(String json) {
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        ServiceKey key = new ServiceKey(str(o, "namespace", "public"), str(o, "group", "DEFAULT_GROUP"),
+                str(o, "service", null));
+        List<RegistryInstance> instances = new ArrayList<>();
+        JsonArray list = o.has("instances") ? o.getAsJsonArray("instances") : new JsonArray();
+        for (JsonElement e : list) {
+            JsonObject i = e.getAsJsonObject();
+            instances.add(new RegistryInstance(str(i, "ip", null), i.get("port").getAsInt(),
+                    i.has("weight") ? i.get("weight").getAsDouble() : 1.0,
+                    !i.has("healthy") || i.get("healthy").getAsBoolean(),
+                    !i.has("enabled") || i.get("enabled").getAsBoolean(), true, str(i, "cluster", "DEFAULT"),
+                    map(i.getAsJsonObject("metadata"))));
+        }
+        float threshold = o.has("protectThreshold") ? o.get("protectThreshold").getAsFloat() : 0f;
+        return new RegistryService(key, threshold, map(o.getAsJsonObject("metadata")), instances);
+    }
+
+    private static String str(JsonObject o, String key, String fallback) {
+        return o.has(key) ? o.get(key).getAsString() : fallback;
+    }
+
+    private static Map<String, String> map(JsonObject o) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (o != null) {
+            o.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsString()));
+        }
+        return m;
+    }
+}
