@@ -1,0 +1,388 @@
+package io.nacosistio.plugin.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.grpc.testing.TlsTesting;
+import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.resource.McpResource;
+import io.nacosistio.proto.envoy.config.core.v3.Node;
+import io.nacosistio.proto.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.nacosistio.proto.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.nacosistio.proto.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryRequest;
+import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryResponse;
+import io.nacosistio.proto.google.rpc.Status.Builder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The MCP server on a real Netty transport (port 0), driven by a client that behaves like istiod. */
+class AdsServiceTest {
+
+    private static final String SE_V1 = "networking.istio.io/v1/ServiceEntry";
+    private static final String SE_V1ALPHA3 = "networking.istio.io/v1alpha3/ServiceEntry";
+    private static final List<String> ISTIO_124 = List.of(
+            "security.istio.io/v1/AuthorizationPolicy", "networking.istio.io/v1/DestinationRule",
+            "networking.istio.io/v1alpha3/EnvoyFilter", "networking.istio.io/v1/Gateway",
+            "security.istio.io/v1/PeerAuthentication", "networking.istio.io/v1beta1/ProxyConfig",
+            "security.istio.io/v1/RequestAuthentication", SE_V1, "networking.istio.io/v1/Sidecar",
+            "telemetry.istio.io/v1/Telemetry", "networking.istio.io/v1/VirtualService",
+            "extensions.istio.io/v1alpha1/WasmPlugin", "networking.istio.io/v1/WorkloadEntry",
+            "networking.istio.io/v1/WorkloadGroup");
+
+    private final ResourceCache cache = new ResourceCache();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private McpServer server;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(McpServerOptions.Builder options) throws Exception {
+        server = new McpServer(options.port(0).bindAddress("127.0.0.1").build(), cache, metrics);
+        server.start();
+    }
+
+    private ManagedChannel channel() {
+        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                .maxInboundMessageSize(Integer.MAX_VALUE).build();
+        channels.add(c);
+        return c;
+    }
+
+    private static void publish(ResourceCache cache, String version, int count, int bodyBytes) {
+        List<McpResource> resources = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            resources.add(McpResource.of(IstioKind.SERVICE_ENTRY, "public/svc-" + i, version,
+                    Timestamp.newBuilder().setSeconds(1).build(), Map.of(), Map.of(),
+                    ByteString.copyFrom(new byte[bodyBytes])));
+        }
+        cache.publish(new ResourceSet(IstioKind.SERVICE_ENTRY, version, resources));
+    }
+
+    /** A client that acks every response (or nacks when told) and records them. */
+    private final class Client implements StreamObserver<DiscoveryResponse> {
+        final BlockingQueue<DiscoveryResponse> received = new LinkedBlockingQueue<>();
+        final StreamObserver<DiscoveryRequest> requests;
+        volatile String nackMessage;
+        volatile Throwable error;
+
+        Client(ManagedChannel channel) {
+            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
+        }
+
+        Client subscribe(List<String> types) {
+            requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl("core/v1alpha1/MeshConfig")
+                    .setNode(Node.newBuilder().setId("sidecar~10.0.0.1~istiod.istio-system~istio-system.svc.cluster.local"))
+                    .setResponseNonce("2026-11-24 10:00:00 +0000 UTC").build());
+            for (String type : types) {
+                requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(type)
+                        .setResponseNonce("2026-11-24 10:00:00 +0000 UTC").build());
+            }
+            return this;
+        }
+
+        @Override
+        public synchronized void onNext(DiscoveryResponse r) {
+            received.add(r);
+            DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(r.getTypeUrl())
+                    .setResponseNonce(r.getNonce()).setVersionInfo(r.getVersionInfo());
+            String nack = nackMessage;
+            if (nack != null && r.getTypeUrl().equals(SE_V1)) {
+                Builder status = io.nacosistio.proto.google.rpc.Status.newBuilder().setCode(3).setMessage(nack);
+                reply.setErrorDetail(status);
+                nackMessage = null;
+            }
+            requests.onNext(reply.build());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+
+        DiscoveryResponse next(String type) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                DiscoveryResponse r = received.poll(100, TimeUnit.MILLISECONDS);
+                if (r != null && r.getTypeUrl().equals(type)) {
+                    return r;
+                }
+            }
+            throw new AssertionError("no response for " + type + (error == null ? "" : ": " + error));
+        }
+
+        List<DiscoveryResponse> drainFor(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+            List<DiscoveryResponse> all = new ArrayList<>();
+            received.drainTo(all);
+            return all;
+        }
+    }
+
+    @Test
+    void answersEveryTypeAtOnceUnderTheRequestedTypeUrl() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 3, 10);
+        Client client = new Client(channel()).subscribe(ISTIO_124);
+        List<DiscoveryResponse> all = new ArrayList<>();
+        for (int i = 0; i < ISTIO_124.size() + 1; i++) {
+            all.add(client.received.poll(5, TimeUnit.SECONDS));
+        }
+        assertThat(all).doesNotContainNull();
+        assertThat(all).extracting(DiscoveryResponse::getTypeUrl)
+                .containsExactlyInAnyOrderElementsOf(concat("core/v1alpha1/MeshConfig", ISTIO_124));
+        DiscoveryResponse se = all.stream().filter(r -> r.getTypeUrl().equals(SE_V1)).findFirst().orElseThrow();
+        assertThat(se.getResourcesCount()).isEqualTo(3);
+        assertThat(se.getVersionInfo()).isEqualTo("v1");
+        assertThat(se.getResources(0).getTypeUrl()).isEqualTo("type.googleapis.com/istio.mcp.v1alpha1.Resource");
+        assertThat(se.getControlPlane().getIdentifier()).isEqualTo("nacos-istio-plugin");
+        assertThat(all.stream().filter(r -> !r.getTypeUrl().equals(SE_V1))).allMatch(r -> r.getResourcesCount() == 0);
+    }
+
+    @Test
+    void onlyTheChangedTypeIsSentAgainAndUnchangedVersionsAreNot() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 1, 10);
+        Client client = new Client(channel()).subscribe(ISTIO_124);
+        client.next(SE_V1);
+        client.drainFor(200);
+        publish(cache, "v2", 2, 10);
+        List<DiscoveryResponse> after = client.drainFor(500);
+        assertThat(after).extracting(DiscoveryResponse::getTypeUrl).containsExactly(SE_V1);
+        assertThat(after.get(0).getVersionInfo()).isEqualTo("v2");
+        publish(cache, "v2", 2, 10);
+        assertThat(client.drainFor(300)).isEmpty();
+    }
+
+    @Test
+    void aKindSubscribedUnderTwoTypeUrlsIsAnsweredUnderBoth() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 2, 10);
+        Client client = new Client(channel()).subscribe(List.of(SE_V1, SE_V1ALPHA3));
+        assertThat(client.next(SE_V1).getResourcesCount()).isEqualTo(2);
+        assertThat(client.next(SE_V1ALPHA3).getResourcesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aNackIsRecordedKeepsTheStreamAndIsNotAnsweredWithTheSameVersion() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 1, 10);
+        Client client = new Client(channel()).subscribe(List.of(SE_V1));
+        client.nackMessage = "spec.hosts[0]: invalid";
+        client.next(SE_V1);
+        assertThat(client.drainFor(500)).isEmpty();
+        assertThat(metrics.nacks.get()).isEqualTo(1);
+        List<StreamInfo> streams = server.streams();
+        assertThat(streams).hasSize(1);
+        StreamInfo.TypeInfo se = streams.get(0).types.stream().filter(t -> t.typeUrl.equals(SE_V1)).findFirst()
+                .orElseThrow();
+        assertThat(se.versionNacked).isEqualTo("v1");
+        assertThat(se.lastNackMessage).isEqualTo("spec.hosts[0]: invalid");
+        publish(cache, "v2", 1, 10);
+        assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v2");
+        assertThat(client.error).isNull();
+    }
+
+    @Test
+    void aStaleNonceIsIgnored() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 1, 10);
+        Client client = new Client(channel()).subscribe(List.of(SE_V1));
+        client.next(SE_V1);
+        Thread.sleep(200);
+        synchronized (client) {
+            client.requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("old").build());
+        }
+        assertThat(client.drainFor(300)).isEmpty();
+        assertThat(metrics.staleRequests.get()).as("stale requests counted").isEqualTo(1);
+    }
+
+    @Test
+    void aReconnectGetsTheFullState() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v7", 4, 10);
+        Client first = new Client(channel()).subscribe(List.of(SE_V1));
+        first.next(SE_V1);
+        first.requests.onCompleted();
+        Client second = new Client(channel()).subscribe(List.of(SE_V1));
+        DiscoveryResponse r = second.next(SE_V1);
+        assertThat(r.getVersionInfo()).isEqualTo("v7");
+        assertThat(r.getResourcesCount()).isEqualTo(4);
+    }
+
+    @Test
+    void unknownTypeUrlsAreAnsweredEmptyAndDeltaIsRefused() throws Exception {
+        start(McpServerOptions.builder());
+        Client client = new Client(channel()).subscribe(List.of("gateway.networking.k8s.io/v1/HTTPRoute"));
+        assertThat(client.next("gateway.networking.k8s.io/v1/HTTPRoute").getResourcesCount()).isZero();
+        assertThat(metrics.unknownTypeUrls.get()).isEqualTo(1);
+
+        CountDownLatch failed = new CountDownLatch(1);
+        Throwable[] error = new Throwable[1];
+        StreamObserver<DeltaDiscoveryRequest> delta = AggregatedDiscoveryServiceGrpc.newStub(channel())
+                .deltaAggregatedResources(new StreamObserver<DeltaDiscoveryResponse>() {
+                    @Override
+                    public void onNext(DeltaDiscoveryResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        error[0] = t;
+                        failed.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        delta.onNext(DeltaDiscoveryRequest.newBuilder().setTypeUrl(SE_V1).build());
+        assertThat(failed.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(Status.fromThrowable(error[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    }
+
+    @Test
+    void aStalledStreamNeitherBlocksOthersNorQueuesOldVersions() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "v0", 50, 2000);
+        // A client that reads one response and then never asks for more.
+        BlockingQueue<DiscoveryResponse> stalledReceived = new LinkedBlockingQueue<>();
+        ClientCallStreamObserver<DiscoveryRequest>[] stalledRequests = new ClientCallStreamObserver[1];
+        AggregatedDiscoveryServiceGrpc.newStub(channel()).streamAggregatedResources(
+                new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
+                    ClientCallStreamObserver<DiscoveryRequest> requestStream;
+
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
+                        this.requestStream = requestStream;
+                        stalledRequests[0] = requestStream;
+                        requestStream.disableAutoRequestWithInitial(1);
+                    }
+
+                    @Override
+                    public void onNext(DiscoveryResponse value) {
+                        stalledReceived.add(value);
+                        requestStream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(value.getTypeUrl())
+                                .setResponseNonce(value.getNonce()).build());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        stalledRequests[0].onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("t").build());
+        assertThat(stalledReceived.poll(5, TimeUnit.SECONDS)).isNotNull();
+
+        Client healthy = new Client(channel()).subscribe(List.of(SE_V1));
+        healthy.next(SE_V1);
+        for (int v = 1; v <= 50; v++) {
+            publish(cache, "v" + v, 50, 2000);
+            String expected = "v" + v;
+            DiscoveryResponse r = healthy.next(SE_V1);
+            while (!r.getVersionInfo().equals(expected)) {
+                r = healthy.next(SE_V1);
+            }
+        }
+        // The stalled client now reads again: at most the one response already in flight when it stalled,
+        // then the latest state; never the 50 versions it missed.
+        stalledRequests[0].request(100);
+        List<String> caughtUp = new ArrayList<>();
+        DiscoveryResponse r;
+        while ((r = stalledReceived.poll(2, TimeUnit.SECONDS)) != null) {
+            caughtUp.add(r.getVersionInfo());
+        }
+        assertThat(caughtUp).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        assertThat(caughtUp.get(caughtUp.size() - 1)).isEqualTo("v50");
+    }
+
+    @Test
+    void aThirtyMegabyteResponseGoesThrough() throws Exception {
+        start(McpServerOptions.builder());
+        publish(cache, "big", 3000, 10_000);
+        Client client = new Client(channel()).subscribe(List.of(SE_V1));
+        DiscoveryResponse r = client.next(SE_V1);
+        assertThat(r.getResourcesCount()).isEqualTo(3000);
+        assertThat(r.getSerializedSize()).isGreaterThan(30_000_000);
+    }
+
+    @Test
+    void servesTlsWhenGivenACertificateAndKey() throws Exception {
+        File cert = copy("server1.pem");
+        File key = copy("server1.key");
+        start(McpServerOptions.builder().tls(cert.getPath(), key.getPath()));
+        publish(cache, "v1", 1, 10);
+        ManagedChannel tls = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .overrideAuthority("foo.test.google.fr")
+                .sslContext(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem")).build()).build();
+        channels.add(tls);
+        Client client = new Client(tls).subscribe(List.of(SE_V1));
+        assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v1");
+
+        Client plaintext = new Client(channel()).subscribe(List.of(SE_V1));
+        Thread.sleep(500);
+        assertThat(plaintext.received).isEmpty();
+    }
+
+    @Test
+    void aPortInUseFailsWithAMessageNamingIt() throws Exception {
+        start(McpServerOptions.builder());
+        McpServer second = new McpServer(McpServerOptions.builder().bindAddress("127.0.0.1").port(server.port())
+                .build(), cache, metrics);
+        assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + server.port())
+                .hasMessageContaining("already in use");
+    }
+
+    private static File copy(String resource) throws Exception {
+        File file = File.createTempFile("tls", resource);
+        file.deleteOnExit();
+        try (InputStream in = TlsTesting.loadCert(resource)) {
+            Files.copy(in, file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+}
