@@ -42,6 +42,7 @@ public abstract class PluginContract {
     private static final long QUIET_MILLIS = 100;
 
     private AutoCloseable nacos;
+    private Path home;
     private int httpPort;
     private NamingService naming;
     private int mcpPort;
@@ -53,7 +54,9 @@ public abstract class PluginContract {
         httpPort = FreePorts.nacosPair();
         mcpPort = FreePorts.any();
         debugPort = FreePorts.any();
-        Path home = Files.createTempDirectory("nacos-it");
+        home = Files.createTempDirectory("nacos-it");
+        // Nacos's and its client's log appenders may write once more while the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
         long started = System.nanoTime();
         nacos = startNacos(home, httpPort, Map.of(
                 "nacos.mesh.mcp.enabled", "true",
@@ -76,6 +79,7 @@ public abstract class PluginContract {
         if (nacos != null) {
             nacos.close();
         }
+        TempDirs.delete(home);
     }
 
     /**

@@ -12,14 +12,12 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.nacosistio.it.TempDirs;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real Nacos 2.3 server in this JVM: one Spring Boot application shaped like Nacos 2's own main class
@@ -42,7 +40,10 @@ public class Nacos23Server implements AutoCloseable {
         System.setProperty("nacos.home", home.toString());
         System.setProperty("nacos.standalone", "true");
         System.setProperty("nacos.logs.path", home.resolve("logs").toString());
-        System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());
+        if (System.getProperty("JM.LOG.PATH") == null) {
+            // Nacos client logs; tests point them into the build directory, which outlives the home.
+            System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());
+        }
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + httpPort);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
@@ -59,12 +60,6 @@ public class Nacos23Server implements AutoCloseable {
             context.close();
             context = null;
         }
-        if (home != null) {
-            try (Stream<Path> paths = Files.walk(home)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // best effort
-            }
-        }
+        TempDirs.delete(home);
     }
 }
