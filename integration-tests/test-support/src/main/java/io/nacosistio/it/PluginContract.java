@@ -92,6 +92,9 @@ public abstract class PluginContract {
     /** The path of this Nacos version's HTTP API that deletes a service, e.g. {@code /nacos/v3/admin/ns/service}. */
     protected abstract String deleteServicePath();
 
+    /** The path of this Nacos version's HTTP API that updates an instance, e.g. {@code /nacos/v3/admin/ns/instance}. */
+    protected abstract String instancePath();
+
     @AfterEach
     void closeClients() {
         clients.forEach(IstiodLikeClient::close);
@@ -215,6 +218,37 @@ public abstract class PluginContract {
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         // Nacos raises no event for this deletion; the membership check (every 5 s by default) notices it.
         client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 10_000);
+    }
+
+    @Test
+    void aDisconnectedNacosClientsInstancesDisappear() throws Exception {
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        NamingService other = NamingFactory.createNamingService(props);
+        naming.registerInstance("shared-svc", instance("10.45.0.1", 8080, 1, Map.of()));
+        other.registerInstance("shared-svc", instance("10.45.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 2)
+                .orElse(false), 5_000);
+        other.shutDown();
+        Received after = client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 10_000);
+        assertThat(seNamed(after, "shared-svc").orElseThrow().getEndpoints(0).getAddress()).isEqualTo("10.45.0.1");
+    }
+
+    @Test
+    void disablingAnInstanceThroughTheConsoleApiRemovesItsEndpoint() throws Exception {
+        naming.registerInstance("toggled-svc", instance("10.46.0.1", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 5_000);
+        HttpResponse<String> updated = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + httpPort + instancePath()
+                        + "?serviceName=toggled-svc&ip=10.46.0.1&port=8080&ephemeral=true&enabled=false&weight=1"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 0)
+                .orElse(false), 5_000);
     }
 
     @Test

@@ -17,4 +17,9 @@ class PluginInNacos23Test extends PluginContract {
     protected String deleteServicePath() {
         return "/nacos/v2/ns/service";
     }
+
+    @Override
+    protected String instancePath() {
+        return "/nacos/v2/ns/instance";
+    }
 }

@@ -18,4 +18,9 @@ class PluginInNacos31Test extends PluginContract {
     protected String deleteServicePath() {
         return "/nacos/v3/admin/ns/service";
     }
+
+    @Override
+    protected String instancePath() {
+        return "/nacos/v3/admin/ns/instance";
+    }
 }
