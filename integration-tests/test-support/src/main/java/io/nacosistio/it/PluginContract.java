@@ -1,0 +1,394 @@
+package io.nacosistio.it;
+
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.naming.NamingFactory;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
+import io.nacosistio.it.IstiodLikeClient.Received;
+import istio.mcp.v1alpha1.ResourceOuterClass.Resource;
+import istio.networking.v1alpha3.ServiceEntryOuterClass.ServiceEntry;
+import istio.networking.v1alpha3.WorkloadEntryOuterClass.WorkloadEntry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the drop-in jar must do inside any Nacos: instances registered with the real Nacos client over
+ * gRPC, observed through an istiod-like MCP client decoding with Istio's own classes. Each Nacos version
+ * has a subclass that boots it in-process.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class PluginContract {
+
+    private static final String SE_V1 = "networking.istio.io/v1/ServiceEntry";
+    private static final long QUIET_MILLIS = 100;
+
+    private AutoCloseable nacos;
+    private Path home;
+    private int httpPort;
+    private NamingService naming;
+    private int mcpPort;
+    private int debugPort;
+    private final List<IstiodLikeClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    void bootNacos() throws Exception {
+        httpPort = FreePorts.nacosPair();
+        mcpPort = FreePorts.any();
+        debugPort = FreePorts.any();
+        home = Files.createTempDirectory("nacos-it");
+        // Nacos's and its client's log appenders may write once more while the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
+        long started = System.nanoTime();
+        nacos = startNacos(home, httpPort, Map.of(
+                "nacos.mesh.mcp.enabled", "true",
+                "nacos.mesh.mcp.port", Integer.toString(mcpPort),
+                "nacos.mesh.debug.port", Integer.toString(debugPort),
+                "nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms",
+                "nacos.mesh.index.max-delay", "1s"));
+        System.out.printf("%s with the plugin booted in %d ms%n", getClass().getSimpleName(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        naming = NamingFactory.createNamingService(props);
+    }
+
+    @AfterAll
+    void stopNacos() throws Exception {
+        if (naming != null) {
+            naming.shutDown();
+        }
+        if (nacos != null) {
+            nacos.close();
+        }
+        TempDirs.delete(home);
+    }
+
+    /**
+     * Boots Nacos in this JVM with the drop-in jar on the class path; HTTP on {@code httpPort}, gRPC on
+     * {@code httpPort + 1000}; the home directory is deleted on close.
+     */
+    protected abstract AutoCloseable startNacos(Path home, int httpPort, Map<String, String> properties)
+            throws Exception;
+
+    /** The path of this Nacos version's HTTP API that deletes a service, e.g. {@code /nacos/v3/admin/ns/service}. */
+    protected abstract String deleteServicePath();
+
+    /** The path of this Nacos version's HTTP API that updates an instance, e.g. {@code /nacos/v3/admin/ns/instance}. */
+    protected abstract String instancePath();
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(IstiodLikeClient::close);
+        clients.clear();
+    }
+
+    private IstiodLikeClient connect(int keepAliveSeconds) {
+        IstiodLikeClient client = IstiodLikeClient.connect("127.0.0.1", mcpPort, keepAliveSeconds);
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void everyKindIsAnsweredWithinOneSecondOfConnecting() throws Exception {
+        for (List<String> types : List.of(IstiodLikeClient.ISTIO_124_TYPES, IstiodLikeClient.ISTIO_120_TYPES)) {
+            IstiodLikeClient client = connect(0).subscribe(types);
+            client.awaitAll(types, 5_000);
+            List<String> withMesh = new ArrayList<>(types);
+            withMesh.add(IstiodLikeClient.MESH_CONFIG);
+            client.awaitAll(withMesh, 5_000);
+            long slowest = client.history().stream().mapToLong(Received::nanoTime).max().orElseThrow()
+                    - client.connectedAtNanos();
+            System.out.printf("all %d kinds answered %d ms after connecting%n", withMesh.size(),
+                    TimeUnit.NANOSECONDS.toMillis(slowest));
+            assertThat(slowest).isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(client.latest(IstiodLikeClient.MESH_CONFIG).orElseThrow().resources()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRegisteredServiceArrivesAsTheExpectedServiceEntry() throws Exception {
+        Instance a = instance("10.10.0.1", 9090, 2.6, Map.of("protocol", "grpc", "version", "v1",
+                "topology.kubernetes.io/region", "cn-north", "topology.kubernetes.io/zone", "zone-a",
+                "bad label!", "dropped"));
+        Instance b = instance("10.10.0.2", 9091, 0.4, Map.of("protocol", "grpc", "version", "v2"));
+        // One Nacos client holds one instance per service; several go through a batch registration.
+        naming.batchRegisterInstance("payment-api", "TRADE_GROUP", List.of(a, b));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        String name = "public/payment-api.trade-group-" ;
+        Received state = client.awaitState(SE_V1, r -> seNamed(r, "payment-api")
+                .map(se -> se.getEndpointsCount() == 2).orElse(false), 5_000);
+        Resource resource = state.resources().stream()
+                .filter(r -> r.getMetadata().getName().startsWith(name)).findFirst().orElseThrow();
+        assertThat(resource.getMetadata().getAnnotationsMap())
+                .containsEntry("nacos.io/service", "payment-api").containsEntry("nacos.io/group", "TRADE_GROUP")
+                .containsEntry("nacos.io/namespace", "public");
+        assertThat(resource.getMetadata().getVersion()).isNotEmpty();
+        assertThat(resource.getMetadata().hasCreateTime()).isTrue();
+        ServiceEntry se = resource.getBody().unpack(ServiceEntry.class);
+        assertThat(se.getHostsList()).containsExactly("payment-api.trade-group.public.nacos");
+        assertThat(se.getLocation()).isEqualTo(ServiceEntry.Location.MESH_INTERNAL);
+        assertThat(se.getResolution()).isEqualTo(ServiceEntry.Resolution.STATIC);
+        assertThat(se.getPortsCount()).isEqualTo(1);
+        assertThat(se.getPorts(0).getNumber()).isEqualTo(9090);
+        assertThat(se.getPorts(0).getProtocol()).isEqualTo("GRPC");
+        assertThat(se.getPorts(0).getName()).isEqualTo("grpc-9090");
+        WorkloadEntry first = se.getEndpoints(0);
+        WorkloadEntry second = se.getEndpoints(1);
+        assertThat(first.getAddress()).isEqualTo("10.10.0.1");
+        assertThat(first.getWeight()).isEqualTo(3);
+        assertThat(first.getPortsMap()).isEmpty();
+        assertThat(first.getLocality()).isEqualTo("cn-north/zone-a");
+        assertThat(first.getLabelsMap()).containsEntry("version", "v1").containsEntry("nacos.io/cluster", "DEFAULT")
+                .doesNotContainKey("bad label!");
+        assertThat(second.getAddress()).isEqualTo("10.10.0.2");
+        assertThat(second.getWeight()).isEqualTo(1);
+        assertThat(second.getPortsMap()).containsEntry("grpc-9090", 9091);
+    }
+
+    @Test
+    void aChangeReachesTheClientWithinTheQuietPeriodPlus100Ms() throws Exception {
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            String ip = "10.20.0." + i;
+            naming.registerInstance("latency-probe", instance(ip, 8080, 1, Map.of()));
+            long registered = System.nanoTime();
+            Received r = client.awaitState(SE_V1, s -> seNamed(s, "latency-probe")
+                    .map(se -> se.getEndpointsList().stream().anyMatch(e -> e.getAddress().equals(ip)))
+                    .orElse(false), 5_000);
+            latencies.add(TimeUnit.NANOSECONDS.toMillis(r.nanoTime() - registered));
+        }
+        List<Long> measured = new ArrayList<>(latencies.subList(2, latencies.size()));
+        Collections.sort(measured);
+        System.out.printf("change -> delivery latencies (ms, after 2 warm-up changes): %s%n", measured);
+        long p50 = measured.get(measured.size() / 2);
+        assertThat(p50).isLessThanOrEqualTo(QUIET_MILLIS + 100);
+        assertThat(measured.get(measured.size() - 2)).isLessThanOrEqualTo(QUIET_MILLIS + 100);
+    }
+
+    @Test
+    void unchangedResourcesKeepTheirVersionAndAChangedOneGetsANewOne() throws Exception {
+        naming.registerInstance("stable-svc", instance("10.30.0.1", 8080, 1, Map.of()));
+        naming.registerInstance("moving-svc", instance("10.30.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received before = client.awaitState(SE_V1, r -> seNamed(r, "stable-svc").isPresent()
+                && seNamed(r, "moving-svc").isPresent(), 5_000);
+        naming.registerInstance("moving-svc", instance("10.30.0.2", 8080, 5, Map.of()));
+        Received after = client.awaitState(SE_V1, r -> seNamed(r, "moving-svc")
+                .map(se -> se.getEndpoints(0).getWeight() == 5).orElse(false), 5_000);
+        assertThat(version(after, "stable-svc")).isEqualTo(version(before, "stable-svc"));
+        assertThat(version(after, "moving-svc")).isNotEqualTo(version(before, "moving-svc"));
+        assertThat(createTime(after, "moving-svc")).isEqualTo(createTime(before, "moving-svc"));
+        assertThat(after.version()).isNotEqualTo(before.version());
+    }
+
+    @Test
+    void deregisteringEmptiesTheServiceEntryAndDeletingTheServiceRemovesIt() throws Exception {
+        Instance only = instance("10.40.0.1", 8080, 1, Map.of());
+        naming.registerInstance("short-lived", only);
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 5_000);
+        naming.deregisterInstance("short-lived", only);
+        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").map(se -> se.getEndpointsCount() == 0)
+                .orElse(false), 5_000);
+        HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + httpPort + deleteServicePath() + "?serviceName=short-lived"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        // Nacos raises no event for this deletion; the membership check (every 5 s by default) notices it.
+        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 10_000);
+    }
+
+    @Test
+    void aDisconnectedNacosClientsInstancesDisappear() throws Exception {
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        NamingService other = NamingFactory.createNamingService(props);
+        naming.registerInstance("shared-svc", instance("10.45.0.1", 8080, 1, Map.of()));
+        other.registerInstance("shared-svc", instance("10.45.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 2)
+                .orElse(false), 5_000);
+        other.shutDown();
+        Received after = client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 10_000);
+        assertThat(seNamed(after, "shared-svc").orElseThrow().getEndpoints(0).getAddress()).isEqualTo("10.45.0.1");
+    }
+
+    @Test
+    void disablingAnInstanceThroughTheConsoleApiRemovesItsEndpoint() throws Exception {
+        naming.registerInstance("toggled-svc", instance("10.46.0.1", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 5_000);
+        HttpResponse<String> updated = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + httpPort + instancePath()
+                        + "?serviceName=toggled-svc&ip=10.46.0.1&port=8080&ephemeral=true&enabled=false&weight=1"))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 0)
+                .orElse(false), 5_000);
+    }
+
+    @Test
+    void aReconnectingClientGetsTheFullState() throws Exception {
+        naming.registerInstance("reconnect-a", instance("10.50.0.1", 8080, 1, Map.of()));
+        naming.registerInstance("reconnect-b", instance("10.50.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient first = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received seen = first.awaitState(SE_V1, r -> seNamed(r, "reconnect-a").isPresent()
+                && seNamed(r, "reconnect-b").isPresent(), 5_000);
+        first.close();
+        IstiodLikeClient second = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received again = second.awaitState(SE_V1, r -> true, 5_000);
+        assertThat(names(again)).containsAll(names(seen));
+    }
+
+    @Test
+    void aNackIsRecordedAndNeitherClosesTheStreamNorLoops() throws Exception {
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.nackNext(SE_V1);
+        naming.registerInstance("nacked-svc", instance("10.60.0.1", 8080, 1, Map.of()));
+        Received nacked = client.awaitState(SE_V1, r -> seNamed(r, "nacked-svc").isPresent(), 5_000);
+        Thread.sleep(500);
+        long resends = client.history().stream()
+                .filter(r -> r.typeUrl().equals(SE_V1) && r.version().equals(nacked.version())).count();
+        assertThat(resends).isEqualTo(1);
+        naming.registerInstance("after-nack", instance("10.60.0.2", 8080, 1, Map.of()));
+        client.awaitState(SE_V1, r -> seNamed(r, "after-nack").isPresent(), 5_000);
+        assertThat(client.streamEnded()).isFalse();
+        String streams = get("/debug/streams");
+        assertThat(streams).contains("rejected by the test");
+    }
+
+    @Test
+    void aStaleNonceIsIgnored() throws Exception {
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        String version = client.latest(SE_V1).orElseThrow().version();
+        client.sendStale(SE_V1, "not-a-nonce-we-sent");
+        Thread.sleep(300);
+        // A stale request neither re-sends the current set nor disturbs the stream.
+        assertThat(client.history().stream().filter(r -> r.typeUrl().equals(SE_V1) && r.version().equals(version)))
+                .hasSize(1);
+        assertThat(client.streamEnded()).isFalse();
+        assertThat(get("/metrics")).containsPattern("nacos_mesh_mcp_stale_requests_total [1-9]");
+    }
+
+    @Test
+    void aServiceWithTwoThousandInstancesArrivesWhole() throws Exception {
+        List<Instance> batch = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            batch.add(instance("10.70." + (i / 250) + "." + (i % 250 + 1), 8080, 1, Map.of("zone", "z" + i % 3)));
+        }
+        naming.batchRegisterInstance("big-svc", "DEFAULT_GROUP", batch);
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received r = client.awaitState(SE_V1, s -> seNamed(s, "big-svc").map(se -> se.getEndpointsCount() == 2000)
+                .orElse(false), 15_000);
+        assertThat(seNamed(r, "big-svc").orElseThrow().getEndpointsList())
+                .extracting(WorkloadEntry::getAddress).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void thePluginLoadsBesideNacossBuiltInIstioModuleWithoutClashes() throws Exception {
+        // Nacos's own generated Istio classes and the plugin's relocated libraries live side by side.
+        assertThat(Class.forName("istio.mcp.v1alpha1.ResourceOuterClass")).isNotNull();
+        assertThat(Class.forName("io.nacosistio.shaded.com.google.protobuf.Any")).isNotNull();
+        assertThat(Class.forName("io.nacosistio.shaded.io.grpc.Server")).isNotNull();
+        assertThatNoClass("io.nacosistio.plugin.shaded.com.alibaba.nacos.naming.core.v2.ServiceManager");
+        // Nacos still serves its own clients.
+        naming.registerInstance("nacos-still-works", instance("10.80.0.1", 8080, 1, Map.of()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (naming.getAllInstances("nacos-still-works").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(naming.getAllInstances("nacos-still-works")).hasSize(1);
+        assertThat(get("/metrics")).contains("nacos_mesh_mcp_streams");
+    }
+
+    @Test
+    @Tag("slow")
+    void theStreamSurvives35SecondsIdleWithTenSecondClientKeepalive() throws Exception {
+        IstiodLikeClient client = connect(10).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        Thread.sleep(35_000);
+        assertThat(client.errors()).isEmpty();
+        naming.registerInstance("after-idle", instance("10.90.0.1", 8080, 1, Map.of()));
+        client.awaitState(SE_V1, r -> seNamed(r, "after-idle").isPresent(), 5_000);
+        assertThat(client.streamEnded()).isFalse();
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + debugPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void assertThatNoClass(String name) {
+        try {
+            Class.forName(name);
+            throw new AssertionError(name + " should not exist");
+        } catch (ClassNotFoundException expected) {
+            // fine
+        }
+    }
+
+    private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
+        Instance instance = new Instance();
+        instance.setIp(ip);
+        instance.setPort(port);
+        instance.setWeight(weight);
+        instance.setMetadata(new java.util.HashMap<>(metadata));
+        return instance;
+    }
+
+    private static java.util.Optional<ServiceEntry> seNamed(Received r, String service) {
+        return r.resources().stream()
+                .filter(x -> service.equals(x.getMetadata().getAnnotationsMap().get("nacos.io/service")))
+                .findFirst().map(x -> {
+                    try {
+                        return x.getBody().unpack(ServiceEntry.class);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+    }
+
+    private static Resource byService(Received r, String service) {
+        return r.resources().stream()
+                .filter(x -> service.equals(x.getMetadata().getAnnotationsMap().get("nacos.io/service")))
+                .findFirst().orElseThrow();
+    }
+
+    private static String version(Received r, String service) {
+        return byService(r, service).getMetadata().getVersion();
+    }
+
+    private static com.google.protobuf.Timestamp createTime(Received r, String service) {
+        return byService(r, service).getMetadata().getCreateTime();
+    }
+
+    private static List<String> names(Received r) {
+        return r.resources().stream().map(x -> x.getMetadata().getName()).toList();
+    }
+}

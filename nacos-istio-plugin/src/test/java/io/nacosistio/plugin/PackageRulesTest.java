@@ -1,0 +1,94 @@
+package io.nacosistio.plugin;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Holds the import rules of docs/architecture.md, so the picture stays true as the code grows. */
+class PackageRulesTest {
+
+    private static final Path ROOT = Paths.get("src/main/java/io/nacosistio/plugin");
+    private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
+
+    /** package → import prefixes it must not use. */
+    private static final Map<String, List<String>> FORBIDDEN = Map.of(
+            "source", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache"),
+            "convert", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.spring"),
+            "index", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.server",
+                    "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring"),
+            "cache", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.source"),
+            "resource", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin."),
+            "server", List.of("com.alibaba.nacos", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.source", "io.nacosistio.plugin.convert"),
+            "metrics", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin."),
+            "debug", List.of("com.alibaba.nacos", "org.springframework"));
+
+    @Test
+    void onlySourceNamingTouchesNacosAndOnlySpringTouchesSpring() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path file : javaFiles(ROOT)) {
+            String pkg = ROOT.relativize(file.getParent()).toString().replace('/', '.');
+            for (String imported : imports(file)) {
+                if (imported.startsWith("com.alibaba.nacos") && !pkg.equals("source.naming")) {
+                    violations.add(file + " imports " + imported);
+                }
+                if (imported.startsWith("org.springframework") && !pkg.equals("spring")) {
+                    violations.add(file + " imports " + imported);
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void packagesImportOnlyWhatTheirRuleAllows() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path file : javaFiles(ROOT)) {
+            String pkg = ROOT.relativize(file.getParent()).toString().replace('/', '.');
+            String top = pkg.contains(".") ? pkg.substring(0, pkg.indexOf('.')) : pkg;
+            List<String> forbidden = FORBIDDEN.get(pkg.equals("source.naming") ? "none" : top);
+            if (forbidden == null) {
+                continue;
+            }
+            for (String imported : imports(file)) {
+                for (String prefix : forbidden) {
+                    boolean ownPackage = imported.startsWith("io.nacosistio.plugin." + top + ".")
+                            || imported.startsWith("io.nacosistio.plugin." + pkg + ".");
+                    if (imported.startsWith(prefix) && !ownPackage) {
+                        violations.add(file.getFileName() + " (" + pkg + ") imports " + imported);
+                    }
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    private static List<Path> javaFiles(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    private static List<String> imports(Path file) throws IOException {
+        List<String> result = new ArrayList<>();
+        Matcher m = IMPORT.matcher(Files.readString(file));
+        while (m.find()) {
+            result.add(m.group(2));
+        }
+        return result;
+    }
+}
