@@ -95,6 +95,9 @@ public abstract class PluginContract {
     /** The path of this Nacos version's HTTP API that updates an instance, e.g. {@code /nacos/v3/admin/ns/instance}. */
     protected abstract String instancePath();
 
+    /** Makes sure a namespace exists before clients register into it (Nacos 3 validates namespaces). */
+    protected abstract void createNamespace(int httpPort, String namespaceId) throws Exception;
+
     @AfterEach
     void closeClients() {
         clients.forEach(IstiodLikeClient::close);
@@ -249,6 +252,28 @@ public abstract class PluginContract {
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
         client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 0)
                 .orElse(false), 5_000);
+    }
+
+    @Test
+    void servicesOfEveryNamespaceAreServedUnderTheirOwnIstioNamespace() throws Exception {
+        createNamespace(httpPort, "team-blue");
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        props.put(PropertyKeyConst.NAMESPACE, "team-blue");
+        NamingService blue = NamingFactory.createNamingService(props);
+        try {
+            blue.registerInstance("orders", instance("10.47.0.1", 8080, 1, Map.of()));
+            naming.registerInstance("orders", instance("10.47.0.2", 8080, 1, Map.of()));
+            IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+            Received r = client.awaitState(SE_V1, s -> names(s).contains("team-blue/orders.default-group")
+                    && names(s).contains("public/orders.default-group"), 5_000);
+            ServiceEntry blueEntry = IstiodLikeClient.resource(r, "team-blue/orders.default-group").orElseThrow()
+                    .getBody().unpack(ServiceEntry.class);
+            assertThat(blueEntry.getHostsList()).containsExactly("orders.default-group.team-blue.nacos");
+            assertThat(blueEntry.getEndpoints(0).getAddress()).isEqualTo("10.47.0.1");
+        } finally {
+            blue.shutDown();
+        }
     }
 
     @Test

@@ -23,4 +23,16 @@ class PluginInNacos31Test extends PluginContract {
     protected String instancePath() {
         return "/nacos/v3/admin/ns/instance";
     }
+
+    @Override
+    protected void createNamespace(int httpPort, String namespaceId) throws Exception {
+        java.net.http.HttpResponse<String> created = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort
+                        + "/nacos/v3/admin/core/namespace?namespaceId=" + namespaceId + "&namespaceName=" + namespaceId))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 200) {
+            throw new IllegalStateException("creating namespace " + namespaceId + " failed: " + created.body());
+        }
+    }
 }
