@@ -68,7 +68,10 @@ public final class Nacos31Server implements AutoCloseable {
         System.setProperty("nacos.standalone", "true");
         System.setProperty("nacos.deployment.type", "server");
         System.setProperty("nacos.server.main.port", Integer.toString(httpPort));
-        System.setProperty("nacos.logs.path", home.resolve("logs").toString());
+        if (System.getProperty("nacos.logs.path") == null) {
+            // Server logs; tests point them into the build directory, since appenders outlive close().
+            System.setProperty("nacos.logs.path", home.resolve("logs").toString());
+        }
         if (System.getProperty("JM.LOG.PATH") == null) {
             // Nacos client logs; tests point them into the build directory, which outlives the home.
             System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());

@@ -39,7 +39,10 @@ public class Nacos23Server implements AutoCloseable {
     public static Nacos23Server start(Path home, int httpPort, Map<String, String> properties) {
         System.setProperty("nacos.home", home.toString());
         System.setProperty("nacos.standalone", "true");
-        System.setProperty("nacos.logs.path", home.resolve("logs").toString());
+        if (System.getProperty("nacos.logs.path") == null) {
+            // Server logs; tests point them into the build directory, since appenders outlive close().
+            System.setProperty("nacos.logs.path", home.resolve("logs").toString());
+        }
         if (System.getProperty("JM.LOG.PATH") == null) {
             // Nacos client logs; tests point them into the build directory, which outlives the home.
             System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());
