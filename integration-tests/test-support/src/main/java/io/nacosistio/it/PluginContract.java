@@ -14,13 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,61 +35,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * has a subclass that boots it in-process.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class PluginContract {
+@ExtendWith(SharedNacosExtension.class)
+public abstract class PluginContract implements NacosLauncher.Provider {
 
     private static final String SE_V1 = "networking.istio.io/v1/ServiceEntry";
-    private static final long QUIET_MILLIS = 100;
+    private static final long QUIET_MILLIS = SharedNacos.QUIET_MILLIS;
 
-    private AutoCloseable nacos;
-    private Path home;
-    private int httpPort;
+    private NacosUnderTest nacos;
     private NamingService naming;
     private int mcpPort;
     private int debugPort;
     private final List<IstiodLikeClient> clients = new ArrayList<>();
 
     @BeforeAll
-    void bootNacos() throws Exception {
-        httpPort = FreePorts.nacosPair();
-        mcpPort = FreePorts.any();
-        debugPort = FreePorts.any();
-        home = Files.createTempDirectory("nacos-it");
-        // Nacos's and its client's log appenders may write once more while the JVM exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
-        long started = System.nanoTime();
-        nacos = startNacos(home, httpPort, Map.of(
-                "nacos.mesh.mcp.enabled", "true",
-                "nacos.mesh.mcp.port", Integer.toString(mcpPort),
-                "nacos.mesh.debug.port", Integer.toString(debugPort),
-                "nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms",
-                "nacos.mesh.index.max-delay", "1s"));
-        System.out.printf("%s with the plugin booted in %d ms%n", getClass().getSimpleName(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    void connectToNacos(SharedNacos shared) throws Exception {
+        nacos = shared.nacos();
+        mcpPort = shared.mcpPort();
+        debugPort = shared.debugPort();
         Properties props = new Properties();
-        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
         naming = NamingFactory.createNamingService(props);
     }
 
     @AfterAll
-    void stopNacos() throws Exception {
+    void disconnectFromNacos() throws Exception {
         if (naming != null) {
             naming.shutDown();
         }
-        if (nacos != null) {
-            nacos.close();
-        }
-        TempDirs.delete(home);
     }
-
-    /**
-     * Boots Nacos in this JVM with the drop-in jar on the class path; HTTP on {@code httpPort}, gRPC on
-     * {@code httpPort + 1000}; the home directory is deleted on close.
-     */
-    protected abstract AutoCloseable startNacos(Path home, int httpPort, Map<String, String> properties)
-            throws Exception;
-
-    /** The path of this Nacos version's HTTP API that deletes a service, e.g. {@code /nacos/v3/admin/ns/service}. */
-    protected abstract String deleteServicePath();
 
     @AfterEach
     void closeClients() {
@@ -209,12 +181,10 @@ public abstract class PluginContract {
         naming.deregisterInstance("short-lived", only);
         client.awaitState(SE_V1, r -> seNamed(r, "short-lived").map(se -> se.getEndpointsCount() == 0)
                 .orElse(false), 5_000);
-        HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + httpPort + deleteServicePath() + "?serviceName=short-lived"))
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> deleted = new NacosAdmin(nacos).deleteService("public", "DEFAULT_GROUP", "short-lived");
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
-        // Nacos raises no event for this deletion; the membership check (every 5 s by default) notices it.
-        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 10_000);
+        // Nacos raises no event for this deletion; the naming source's catalog check notices it.
+        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 5_000);
     }
 
     @Test

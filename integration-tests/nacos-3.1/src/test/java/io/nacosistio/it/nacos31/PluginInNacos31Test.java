@@ -1,21 +1,13 @@
 package io.nacosistio.it.nacos31;
 
+import io.nacosistio.it.NacosLauncher;
 import io.nacosistio.it.PluginContract;
-import io.nacosistio.quickstart.Nacos31Server;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 /** The plugin contract inside a real Nacos 3.1, booted as the quick start boots it. */
 class PluginInNacos31Test extends PluginContract {
 
     @Override
-    protected AutoCloseable startNacos(Path home, int httpPort, Map<String, String> properties) throws Exception {
-        return Nacos31Server.start(home, true, httpPort, properties);
-    }
-
-    @Override
-    protected String deleteServicePath() {
-        return "/nacos/v3/admin/ns/service";
+    public NacosLauncher nacosLauncher() {
+        return Nacos31UnderTest::start;
     }
 }

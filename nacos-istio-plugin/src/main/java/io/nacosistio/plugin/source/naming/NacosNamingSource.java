@@ -80,11 +80,15 @@ public final class NacosNamingSource implements RegistrySource {
             throw new IllegalStateException("already started");
         }
         RegistryChangeListener safe = new SafeListener(listener);
-        subscriber = new NamingEventSubscriber(safe);
-        subscriber.register();
-        if (catalogCheckMillis > 0) {
-            ServiceCatalogWatch watch = new ServiceCatalogWatch(reader.metadataManager(), safe);
+        ServiceCatalogWatch watch = catalogCheckMillis > 0
+                ? new ServiceCatalogWatch(reader.metadataManager(), safe) : null;
+        subscriber = new NamingEventSubscriber(safe, watch);
+        if (watch != null) {
+            // Seeded before events flow: a service created in between is reported by the first check.
             watch.seed();
+        }
+        subscriber.register();
+        if (watch != null) {
             catalogCheck = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "nacos-mesh-catalog-check");
                 t.setDaemon(true);

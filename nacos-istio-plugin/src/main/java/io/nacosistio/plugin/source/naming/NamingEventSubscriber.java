@@ -47,13 +47,20 @@ final class NamingEventSubscriber extends SmartSubscriber {
             "com.alibaba.nacos.naming.core.v2.event.metadata.InfoChangeEvent$ServiceInfoChangeEvent";
 
     private final RegistryChangeListener listener;
+    /** Told every service an event names, or null when the catalog check is off. */
+    private final ServiceCatalogWatch watch;
     /** Nacos 3's service-update event and its getService(), or null on Nacos 2. */
     private final Class<? extends Event> serviceInfoChangeEvent;
     private final Method serviceInfoChangeService;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     NamingEventSubscriber(RegistryChangeListener listener) {
+        this(listener, null);
+    }
+
+    NamingEventSubscriber(RegistryChangeListener listener, ServiceCatalogWatch watch) {
         this.listener = listener;
+        this.watch = watch;
         Class<? extends Event> infoEvent = null;
         Method getService = null;
         Class<?> candidate = NamingInternalsCheck.load(SERVICE_INFO_CHANGE_EVENT, getClass().getClassLoader());
@@ -133,6 +140,9 @@ final class NamingEventSubscriber extends SmartSubscriber {
 
     private void notify(Service service) {
         if (service != null) {
+            if (watch != null) {
+                watch.announced(service);
+            }
             listener.serviceChanged(NamingRegistryReader.keyOf(service));
         }
     }

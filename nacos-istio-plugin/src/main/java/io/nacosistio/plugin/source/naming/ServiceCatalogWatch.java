@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Notices the registry changes Nacos raises no event for, by comparing the service catalog with what it
@@ -26,8 +27,13 @@ import java.util.Set;
  * A check costs one map lookup per service and reads no instance: Nacos replaces a service's
  * {@code ServiceMetadata} object whenever it changes, so comparing object identity is enough.
  *
+ * <p>Services named by naming events are {@linkplain #announced announced} to the watch, so that one
+ * created and deleted between two checks, which the consumer may have read in between, is still
+ * reported gone.
+ *
  * <p>Threading: {@link #seed} runs once on the caller's thread before the check is scheduled; from
- * then on only the check's thread ({@link #check}) touches {@link #seen}.
+ * then on only the check's thread ({@link #check}) touches {@link #seen}. {@link #announced} is called
+ * from Nacos's event threads and only adds to a concurrent set.
  */
 final class ServiceCatalogWatch {
 
@@ -38,6 +44,7 @@ final class ServiceCatalogWatch {
     private final NamingMetadataManager metadata;
     private final RegistryChangeListener listener;
     private final Map<Service, Object> seen = new HashMap<>();
+    private final Set<Service> announcedSinceLastCheck = ConcurrentHashMap.newKeySet();
     private boolean failureLogged;
 
     ServiceCatalogWatch(NamingMetadataManager metadata, RegistryChangeListener listener) {
@@ -56,9 +63,19 @@ final class ServiceCatalogWatch {
         }
     }
 
-    /** Notifies every service that appeared, vanished or got new metadata since the last check. */
+    /** A naming event named this service; cheap, for Nacos's event threads. */
+    void announced(Service service) {
+        announcedSinceLastCheck.add(service);
+    }
+
+    /**
+     * Notifies every service that appeared, vanished or got new metadata since the last check, and every
+     * service announced since then that no longer exists.
+     */
     int check() {
         int notified = 0;
+        Set<Service> announced = new HashSet<>(announcedSinceLastCheck);
+        announcedSinceLastCheck.removeAll(announced);
         Set<Service> present = new HashSet<>(seen.size() * 2);
         ServiceManager manager = ServiceManager.getInstance();
         for (String namespace : manager.getAllNamespaces()) {
@@ -75,6 +92,12 @@ final class ServiceCatalogWatch {
             Service service = it.next();
             if (!present.contains(service)) {
                 it.remove();
+                announced.remove(service);
+                notified += notify(service);
+            }
+        }
+        for (Service service : announced) {
+            if (!present.contains(service)) {
                 notified += notify(service);
             }
         }

@@ -87,6 +87,32 @@ class ServiceCatalogWatchTest {
     }
 
     @Test
+    void anAnnouncedServiceDeletedBeforeAnyCheckSawItIsReportedGone() {
+        watch.seed();
+        Service fleeting = nacos.service("G", "fleeting");
+        watch.announced(fleeting);
+        nacos.removeService(fleeting);
+
+        watch.check();
+        watch.check();
+
+        assertThat(ours()).containsExactly(key("G", "fleeting"));
+    }
+
+    @Test
+    void anAnnouncedServiceThatStillExistsIsReportedOnlyAsNew() {
+        watch.seed();
+        Service fresh = nacos.service("G", "fresh");
+        watch.announced(fresh);
+
+        watch.check();
+        watch.announced(fresh);
+        watch.check();
+
+        assertThat(ours()).containsExactly(key("G", "fresh"));
+    }
+
+    @Test
     void aFailingCheckDoesNotEscapeTheScheduler() {
         ServiceCatalogWatch failing = new ServiceCatalogWatch(nacos.metadata, key -> {
             throw new IllegalStateException("broken listener");
