@@ -3,7 +3,7 @@
 # Nacos without the plugin (no client: nothing to connect to), and against Nacos's built-in istio module
 # with the same client connected. Each Nacos idles for a warm-up, then its process CPU time is sampled
 # over the measurement window.
-#   bench/idle-cpu.sh [measure-seconds] [warmup-seconds]
+#   [ROUNDS=2] bench/idle-cpu.sh [measure-seconds] [warmup-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEASURE=${1:-60}
@@ -16,6 +16,16 @@ MCP=${BENCH_MCP_PORT:-28860}
 TICKS=$(getconf CLK_TCK)
 
 cpu_seconds() { awk -v t="$TICKS" '{print ($14+$15)/t}' "/proc/$1/stat"; }
+# CPU of the plugin's own threads (all named nacos-mesh-*), to attribute what the plugin itself costs.
+plugin_seconds() {
+  local sum=0 t
+  for t in /proc/$1/task/*; do
+    if [[ "$(cat "$t/comm" 2>/dev/null)" == nacos-mesh* ]]; then
+      sum=$((sum + $(awk '{print $14+$15}' "$t/stat" 2>/dev/null || echo 0)))
+    fi
+  done
+  awk -v s="$sum" -v t="$TICKS" 'BEGIN {print s/t}'
+}
 
 run() {
   local label=$1; shift
@@ -32,10 +42,12 @@ run() {
   fi
   sleep "$WARMUP"
   local a; a=$(cpu_seconds $pid)
+  local pa; pa=$(plugin_seconds $pid)
   sleep "$MEASURE"
   local b; b=$(cpu_seconds $pid)
-  awk -v a="$a" -v b="$b" -v m="$MEASURE" -v l="$label" \
-    'BEGIN { printf "%-22s %8.3f s CPU in %d s = %5.2f %% of one core\n", l, b - a, m, 100 * (b - a) / m }'
+  local pb; pb=$(plugin_seconds $pid)
+  awk -v a="$a" -v b="$b" -v pa="$pa" -v pb="$pb" -v m="$MEASURE" -v l="$label" \
+    'BEGIN { printf "%-22s %8.3f s CPU in %d s = %5.2f %% of one core (nacos-mesh-* threads: %.3f s)\n", l, b - a, m, 100 * (b - a) / m, pb - pa }'
   if [ -n "$client" ]; then
     echo "  client: $(head -1 "$home/client.log" | cut -c1-200)"
     kill "$client" 2>/dev/null || true
@@ -45,9 +57,10 @@ run() {
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1); $(date -u +%F)"
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-2}"); do
   run no-plugin 1.24 --nacos.mesh.mcp.enabled=false
   run plugin+client 1.24 --nacos.mesh.mcp.enabled=true --nacos.mesh.mcp.port=$MCP
   # Nacos's built-in module knows only the 1.20-era type URLs: give it a client it can answer.
-  run built-in+client 1.20 --nacos.mesh.mcp.enabled=false --nacos.istio.mcp.server.enabled=true --nacos.istio.mcp.server.port=$MCP
+  run built-in+client 1.20 --nacos.mesh.mcp.enabled=false --nacos.extension.naming.istio.enabled=true \
+    --nacos.istio.mcp.server.enabled=true --nacos.istio.mcp.server.port=$MCP
 done

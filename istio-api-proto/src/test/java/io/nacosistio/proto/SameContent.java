@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Fields are matched by number, as on the wire: a field both sides declare must have the same name,
  * type and cardinality and the same value; a field only one side declares must sit, with exactly the
- * same encoding, in the other side's unknown fields. Type names of nested messages are not compared
+ * same encoding, in the other side's unknown fields; a name both sides declare must have one number. Type names of nested messages are not compared
  * (they never reach the wire); callers compare the top-level full names where an Any carries them.
  */
 final class SameContent {
@@ -41,6 +41,10 @@ final class SameContent {
       declaredByEither.add(fa.getNumber());
       String fieldPath = path + "." + fa.getName();
       FieldDescriptor fb = db.findFieldByNumber(fa.getNumber());
+      FieldDescriptor sameName = db.findFieldByName(fa.getName());
+      if (sameName != null) {
+        assertThat(sameName.getNumber()).as("number of %s", fieldPath).isEqualTo(fa.getNumber());
+      }
       if (fb == null) {
         assertCarriedAsUnknown(fieldPath, a, fa, b);
         continue;

@@ -188,6 +188,34 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
+    void aDisconnectedNacosClientsInstancesDisappear() throws Exception {
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        NamingService other = NamingFactory.createNamingService(props);
+        naming.registerInstance("shared-svc", instance("10.45.0.1", 8080, 1, Map.of()));
+        other.registerInstance("shared-svc", instance("10.45.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 2)
+                .orElse(false), 5_000);
+        other.shutDown();
+        Received after = client.awaitState(SE_V1, r -> seNamed(r, "shared-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 10_000);
+        assertThat(seNamed(after, "shared-svc").orElseThrow().getEndpoints(0).getAddress()).isEqualTo("10.45.0.1");
+    }
+
+    @Test
+    void disablingAnInstanceThroughTheConsoleApiRemovesItsEndpoint() throws Exception {
+        naming.registerInstance("toggled-svc", instance("10.46.0.1", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 1)
+                .orElse(false), 5_000);
+        new NacosAdmin(nacos).updateInstance("public", "DEFAULT_GROUP", "toggled-svc", "10.46.0.1", 8080, 1, false,
+                "{}");
+        client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 0)
+                .orElse(false), 5_000);
+    }
+
+    @Test
     void aReconnectingClientGetsTheFullState() throws Exception {
         naming.registerInstance("reconnect-a", instance("10.50.0.1", 8080, 1, Map.of()));
         naming.registerInstance("reconnect-b", instance("10.50.0.2", 8080, 1, Map.of()));
