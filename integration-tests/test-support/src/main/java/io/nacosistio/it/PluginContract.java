@@ -1,6 +1,8 @@
 package io.nacosistio.it;
 
 import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigFactory;
+import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.naming.NamingFactory;
 import com.alibaba.nacos.api.naming.NamingService;
 import com.alibaba.nacos.api.naming.pojo.Instance;
@@ -276,18 +278,36 @@ public abstract class PluginContract implements NacosLauncher.Provider {
 
     @Test
     void thePluginLoadsBesideNacossBuiltInIstioModuleWithoutClashes() throws Exception {
-        // Nacos's own generated Istio classes and the plugin's relocated libraries live side by side.
-        assertThat(Class.forName("istio.mcp.v1alpha1.ResourceOuterClass")).isNotNull();
-        assertThat(Class.forName("io.nacosistio.shaded.com.google.protobuf.Any")).isNotNull();
-        assertThat(Class.forName("io.nacosistio.shaded.io.grpc.Server")).isNotNull();
-        assertThatNoClass("io.nacosistio.plugin.shaded.com.alibaba.nacos.naming.core.v2.ServiceManager");
-        // Nacos still serves its own clients.
+        // Nacos's own generated MCP Resource (built-in istio module, Nacos's protobuf) and the plugin's, built
+        // on the relocated protobuf, are two distinct classes that both load in Nacos's class loader.
+        Class<?> nacosResource = Class.forName("istio.mcp.v1alpha1.ResourceOuterClass$Resource");
+        Class<?> pluginResource = Class.forName("io.nacosistio.proto.istio.mcp.v1alpha1.Resource");
+        assertThat(nacosResource.getSuperclass().getName()).startsWith("com.google.protobuf.");
+        assertThat(pluginResource.getSuperclass().getName()).startsWith("io.nacosistio.shaded.com.google.protobuf.");
+        assertThat(Class.forName("io.nacosistio.shaded.io.grpc.Server").getClassLoader())
+                .isSameAs(Class.forName("io.grpc.Server").getClassLoader());
+        // Nacos still serves its own clients: naming over its gRPC port, and the config center.
         naming.registerInstance("nacos-still-works", instance("10.80.0.1", 8080, 1, Map.of()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (naming.getAllInstances("nacos-still-works").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(naming.getAllInstances("nacos-still-works")).hasSize(1);
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        ConfigService config = ConfigFactory.createConfigService(props);
+        try {
+            assertThat(config.publishConfig("still-works.yaml", "DEFAULT_GROUP", "answer: 42")).isTrue();
+            long configDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            String read = config.getConfig("still-works.yaml", "DEFAULT_GROUP", 3_000);
+            while (!"answer: 42".equals(read) && System.nanoTime() < configDeadline) {
+                Thread.sleep(50);
+                read = config.getConfig("still-works.yaml", "DEFAULT_GROUP", 3_000);
+            }
+            assertThat(read).isEqualTo("answer: 42");
+        } finally {
+            config.shutDown();
+        }
         assertThat(get("/metrics")).contains("nacos_mesh_mcp_streams");
     }
 
@@ -306,15 +326,6 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + debugPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void assertThatNoClass(String name) {
-        try {
-            Class.forName(name);
-            throw new AssertionError(name + " should not exist");
-        } catch (ClassNotFoundException expected) {
-            // fine
-        }
     }
 
     private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
