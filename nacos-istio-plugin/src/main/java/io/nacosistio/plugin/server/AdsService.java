@@ -43,7 +43,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
             StreamObserver<DiscoveryResponse> responseObserver) {
         ServerCallStreamObserver<DiscoveryResponse> responses =
                 (ServerCallStreamObserver<DiscoveryResponse>) responseObserver;
-        McpStream stream = new McpStream(streamIds.incrementAndGet(), peerOf(responses), responses, cache, metrics,
+        McpStream stream = new McpStream(streamIds.incrementAndGet(), currentPeer(), responses, cache, metrics,
                 new SerialExecutor(pool), controlPlane, registry);
         stream.open();
         return stream;
@@ -72,7 +72,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
         };
     }
 
-    private static String peerOf(ServerCallStreamObserver<?> call) {
+    private static String currentPeer() {
         // Service methods do not see the call's attributes; PeerInterceptor puts the address in the context.
         SocketAddress address = PeerInterceptor.CURRENT_PEER.get();
         return address == null ? "unknown" : address.toString();
