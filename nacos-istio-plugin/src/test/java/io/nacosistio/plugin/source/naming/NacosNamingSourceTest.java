@@ -1,7 +1,10 @@
 package io.nacosistio.plugin.source.naming;
 
+import com.alibaba.nacos.common.notify.Event;
 import com.alibaba.nacos.common.notify.NotifyCenter;
+import com.alibaba.nacos.common.notify.listener.SmartSubscriber;
 import com.alibaba.nacos.naming.core.v2.client.manager.ClientManagerDelegate;
+import com.alibaba.nacos.naming.core.v2.event.publisher.NamingEventPublisherFactory;
 import com.alibaba.nacos.naming.core.v2.event.service.ServiceEvent;
 import com.alibaba.nacos.naming.core.v2.index.ClientServiceIndexesManager;
 import com.alibaba.nacos.naming.core.v2.metadata.NamingMetadataManager;
@@ -10,6 +13,7 @@ import io.nacosistio.plugin.source.ServiceKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,8 +100,34 @@ class NacosNamingSourceTest {
 
         assertThat(notified.poll(10, TimeUnit.SECONDS)).isEqualTo(new ServiceKey(nacos.namespace, "G", "orders"));
         source.stop();
+        // One publisher thread delivers these events in order: once a probe registered after stop() has seen
+        // a later event, the stopped source would have seen the earlier one.
+        BlockingQueue<Service> probed = new LinkedBlockingQueue<>();
+        SmartSubscriber probe = new SmartSubscriber() {
+            @Override
+            public List<Class<? extends Event>> subscribeTypes() {
+                return List.of(ServiceEvent.ServiceChangedEvent.class);
+            }
+
+            @Override
+            public void onEvent(Event event) {
+                probed.add(((ServiceEvent) event).getService());
+            }
+        };
         NotifyCenter.publishEvent(new ServiceEvent.ServiceChangedEvent(orders));
-        assertThat(notified.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        NotifyCenter.registerSubscriber(probe, NamingEventPublisherFactory.getInstance());
+        try {
+            Service marker = nacos.service("G", "marker");
+            NotifyCenter.publishEvent(new ServiceEvent.ServiceChangedEvent(marker));
+            Service seen;
+            do {
+                seen = probed.poll(10, TimeUnit.SECONDS);
+            } while (seen != null && seen != marker);
+            assertThat(seen).isSameAs(marker);
+        } finally {
+            NotifyCenter.deregisterSubscriber(probe);
+        }
+        assertThat(notified).isEmpty();
     }
 
     @Test
