@@ -22,6 +22,12 @@ public interface NacosUnderTest extends AutoCloseable {
      */
     String namingAdminPath();
 
+    /**
+     * Makes sure a namespace exists before clients register into it: Nacos 3 keeps a namespace registry
+     * (admin API); Nacos 2.3's naming takes any namespace id.
+     */
+    void createNamespace(String namespaceId) throws Exception;
+
     /** A bean of Nacos's own Spring context (or its parent), as the plugin finds it. */
     <T> T bean(Class<T> type);
 

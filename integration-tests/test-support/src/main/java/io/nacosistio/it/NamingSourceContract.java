@@ -201,6 +201,7 @@ public abstract class NamingSourceContract implements NacosLauncher.Provider {
 
     @Test
     void servicesOfEveryNamespaceAreListed() throws Exception {
+        nacos.createNamespace("dev");
         NamingService dev = client("dev");
         long mark = changes.mark();
         dev.registerInstance("src-namespaced", "PAYMENTS", instance("10.9.0.1", 8080, 1, "DEFAULT", Map.of()));

@@ -218,6 +218,28 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
+    void servicesOfEveryNamespaceAreServedUnderTheirOwnIstioNamespace() throws Exception {
+        nacos.createNamespace("team-blue");
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        props.put(PropertyKeyConst.NAMESPACE, "team-blue");
+        NamingService blue = NamingFactory.createNamingService(props);
+        try {
+            blue.registerInstance("orders", instance("10.47.0.1", 8080, 1, Map.of()));
+            naming.registerInstance("orders", instance("10.47.0.2", 8080, 1, Map.of()));
+            IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+            Received r = client.awaitState(SE_V1, s -> names(s).contains("team-blue/orders.default-group")
+                    && names(s).contains("public/orders.default-group"), 5_000);
+            ServiceEntry blueEntry = IstiodLikeClient.resource(r, "team-blue/orders.default-group").orElseThrow()
+                    .getBody().unpack(ServiceEntry.class);
+            assertThat(blueEntry.getHostsList()).containsExactly("orders.default-group.team-blue.nacos");
+            assertThat(blueEntry.getEndpoints(0).getAddress()).isEqualTo("10.47.0.1");
+        } finally {
+            blue.shutDown();
+        }
+    }
+
+    @Test
     void aReconnectingClientGetsTheFullState() throws Exception {
         naming.registerInstance("reconnect-a", instance("10.50.0.1", 8080, 1, Map.of()));
         naming.registerInstance("reconnect-b", instance("10.50.0.2", 8080, 1, Map.of()));

@@ -89,6 +89,11 @@ public class Nacos23Server implements NacosUnderTest {
     }
 
     @Override
+    public void createNamespace(String namespaceId) {
+        // Nothing to do: Nacos 2.3 creates namespaces through its console only, and naming accepts any id.
+    }
+
+    @Override
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

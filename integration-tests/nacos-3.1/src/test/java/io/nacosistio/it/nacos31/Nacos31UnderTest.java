@@ -3,6 +3,10 @@ package io.nacosistio.it.nacos31;
 import io.nacosistio.it.NacosUnderTest;
 import io.nacosistio.quickstart.Nacos31Server;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,6 +36,17 @@ final class Nacos31UnderTest implements NacosUnderTest {
     @Override
     public String namingAdminPath() {
         return "/nacos/v3/admin/ns";
+    }
+
+    @Override
+    public void createNamespace(String namespaceId) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + httpPort() + "/nacos/v3/admin/core/namespace?namespaceId=" + namespaceId
+                        + "&namespaceName=" + namespaceId)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 200) {
+            throw new IllegalStateException("creating namespace " + namespaceId + " failed: " + created.body());
+        }
     }
 
     @Override
