@@ -22,14 +22,31 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real Nacos 3.1 server started in this JVM the way Nacos's own bootstrap starts it without the
- * console: startup phases through {@code NacosStartUpManager}, then the core context
- * ({@code NacosServerBasicApplication}, no web server) and the server web context
+ * A real Nacos 3.1 server started in this JVM the way Nacos's own {@code NacosBootstrap} starts it in
+ * "server" deployment (no console): startup phases through {@code NacosStartUpManager}, then the core
+ * context ({@code NacosServerBasicApplication}, no web server) and the server web context
  * ({@code NacosServerWebApplication}) as its child. Standalone, embedded Derby storage under a home
  * directory, auth off. Whatever jars are on the class path (the plugin among them) are loaded the way
  * Nacos loads {@code plugins/*.jar}.
  *
- * <p>Nacos keeps process-wide static state, so one JVM runs at most one of these at a time.
+ * <p>What it takes, since the republished 3.1 artifacts have no {@code nacos-bootstrap} (its main class and
+ * its {@code application.properties}):
+ * <ul>
+ *   <li>The bootstrap's properties come from this module's {@code application.properties}: Nacos reads
+ *   {@code /application.properties} from the class path when {@code ${nacos.home}/conf} has none.</li>
+ *   <li>{@code nacos.home}, {@code nacos.standalone}, {@code nacos.deployment.type} and the log path are
+ *   system properties: Nacos reads them in static initialisers and startup phases before Spring's
+ *   environment exists. The deployment type is also set on {@code EnvUtil} directly, as the bootstrap's
+ *   main does, because the console context is left out.</li>
+ *   <li>{@code ${nacos.home}/conf} is created: Nacos watches it for changes to application.properties.</li>
+ *   <li>The embedded database schema is nacos-config's {@code META-INF/derby-schema.sql}; the console
+ *   module (its UI, the AI registry, Kubernetes sync) is not needed and not on the class path.</li>
+ *   <li>The ports are Spring properties ({@code nacos.server.main.port}); gRPC always listens on the HTTP
+ *   port plus 1000.</li>
+ * </ul>
+ *
+ * <p>Nacos keeps process-wide static state (notify center, environment, executors), and a failed or closed
+ * Nacos shuts parts of it down: one JVM runs at most one of these, once.
  */
 public final class Nacos31Server implements AutoCloseable {
 

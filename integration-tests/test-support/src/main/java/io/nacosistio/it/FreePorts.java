@@ -19,8 +19,8 @@ public final class FreePorts {
     /** A port p such that p and p + 1000 are both free (Nacos's HTTP and gRPC ports). */
     public static int nacosPair() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int candidate = 20000 + (int) (Math.random() * 30000);
-            if (isFree(candidate) && isFree(candidate + 1000)) {
+            int candidate = any();
+            if (candidate + 1000 <= 65535 && isFree(candidate + 1000)) {
                 return candidate;
             }
         }

@@ -14,6 +14,10 @@ import io.grpc.stub.StreamObserver;
 import istio.mcp.v1alpha1.ResourceOuterClass.Resource;
 import istio.networking.v1alpha3.ServiceEntryOuterClass.ServiceEntry;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,6 +40,8 @@ import java.util.function.Predicate;
 public final class IstiodLikeClient implements AutoCloseable {
 
     public static final String MESH_CONFIG = "core/v1alpha1/MeshConfig";
+
+    public static final String SERVICE_ENTRY_V1 = "networking.istio.io/v1/ServiceEntry";
 
     /** The kinds istiod 1.24+ subscribes to, in its order. */
     public static final List<String> ISTIO_124_TYPES = List.of(
@@ -88,7 +94,7 @@ public final class IstiodLikeClient implements AutoCloseable {
     private IstiodLikeClient(ManagedChannel channel) {
         this.channel = channel;
         this.node = Node.newBuilder()
-                .setId("sidecar~127.0.0.1~test-1.istio-system~istio-system.svc.cluster.local")
+                .setId("sidecar~" + firstPrivateIp() + "~test-1.istio-system~istio-system.svc.cluster.local")
                 .setMetadata(Struct.newBuilder()
                         .putFields("GENERATOR", Value.newBuilder().setStringValue("api").build())
                         .putFields("ISTIO_VERSION", Value.newBuilder().setStringValue("65536.65536.65536").build()))
@@ -166,6 +172,27 @@ public final class IstiodLikeClient implements AutoCloseable {
         return latest.get(typeUrl);
     }
 
+    /**
+     * Waits until the latest ServiceEntry state (istiod 1.24+'s type URL) holds an entry for {@code host} that
+     * satisfies the predicate; returns that entry.
+     */
+    public ServiceEntry awaitServiceEntry(String host, Predicate<ServiceEntry> condition, long timeoutMillis)
+            throws InterruptedException {
+        Received state = awaitState(SERVICE_ENTRY_V1, r -> serviceEntryFor(r, host).filter(condition).isPresent(),
+                timeoutMillis);
+        return serviceEntryFor(state, host).orElseThrow();
+    }
+
+    /** Waits until the latest ServiceEntry state has no entry for {@code host}. */
+    public void awaitNoServiceEntry(String host, long timeoutMillis) throws InterruptedException {
+        awaitState(SERVICE_ENTRY_V1, r -> serviceEntryFor(r, host).isEmpty(), timeoutMillis);
+    }
+
+    /** The entry of a ServiceEntry state whose hosts include {@code host}. */
+    public static Optional<ServiceEntry> serviceEntryFor(Received received, String host) {
+        return serviceEntries(received).values().stream().filter(se -> se.getHostsList().contains(host)).findFirst();
+    }
+
     /** The ServiceEntries of the latest state, by resource name. */
     public static Map<String, ServiceEntry> serviceEntries(Received received) {
         Map<String, ServiceEntry> result = new LinkedHashMap<>();
@@ -181,6 +208,22 @@ public final class IstiodLikeClient implements AutoCloseable {
 
     public static Optional<Resource> resource(Received received, String name) {
         return received.resources().stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst();
+    }
+
+    /** istiod puts its pod's first private IPv4 address into its node id; 127.0.0.1 when there is none. */
+    static String firstPrivateIp() {
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through
+        }
+        return "127.0.0.1";
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.nacosistio.it;
 
 import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigFactory;
+import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.naming.NamingFactory;
 import com.alibaba.nacos.api.naming.NamingService;
 import com.alibaba.nacos.api.naming.pojo.Instance;
@@ -14,13 +16,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,67 +37,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * has a subclass that boots it in-process.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class PluginContract {
+@ExtendWith(SharedNacosExtension.class)
+public abstract class PluginContract implements NacosLauncher.Provider {
 
     private static final String SE_V1 = "networking.istio.io/v1/ServiceEntry";
-    private static final long QUIET_MILLIS = 100;
+    private static final long QUIET_MILLIS = SharedNacos.QUIET_MILLIS;
 
-    private AutoCloseable nacos;
-    private Path home;
-    private int httpPort;
+    private NacosUnderTest nacos;
     private NamingService naming;
     private int mcpPort;
     private int debugPort;
     private final List<IstiodLikeClient> clients = new ArrayList<>();
 
     @BeforeAll
-    void bootNacos() throws Exception {
-        httpPort = FreePorts.nacosPair();
-        mcpPort = FreePorts.any();
-        debugPort = FreePorts.any();
-        home = Files.createTempDirectory("nacos-it");
-        // Nacos's and its client's log appenders may write once more while the JVM exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
-        long started = System.nanoTime();
-        nacos = startNacos(home, httpPort, Map.of(
-                "nacos.mesh.mcp.enabled", "true",
-                "nacos.mesh.mcp.port", Integer.toString(mcpPort),
-                "nacos.mesh.debug.port", Integer.toString(debugPort),
-                "nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms",
-                "nacos.mesh.index.max-delay", "1s"));
-        System.out.printf("%s with the plugin booted in %d ms%n", getClass().getSimpleName(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    void connectToNacos(SharedNacos shared) throws Exception {
+        nacos = shared.nacos();
+        mcpPort = shared.mcpPort();
+        debugPort = shared.debugPort();
         Properties props = new Properties();
-        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
         naming = NamingFactory.createNamingService(props);
     }
 
     @AfterAll
-    void stopNacos() throws Exception {
+    void disconnectFromNacos() throws Exception {
         if (naming != null) {
             naming.shutDown();
         }
-        if (nacos != null) {
-            nacos.close();
-        }
-        TempDirs.delete(home);
     }
-
-    /**
-     * Boots Nacos in this JVM with the drop-in jar on the class path; HTTP on {@code httpPort}, gRPC on
-     * {@code httpPort + 1000}; the home directory is deleted on close.
-     */
-    protected abstract AutoCloseable startNacos(Path home, int httpPort, Map<String, String> properties)
-            throws Exception;
-
-    /** The path of this Nacos version's HTTP API that deletes a service, e.g. {@code /nacos/v3/admin/ns/service}. */
-    protected abstract String deleteServicePath();
-
-    /** The path of this Nacos version's HTTP API that updates an instance, e.g. {@code /nacos/v3/admin/ns/instance}. */
-    protected abstract String instancePath();
-
-    /** Makes sure a namespace exists before clients register into it (Nacos 3 validates namespaces). */
-    protected abstract void createNamespace(int httpPort, String namespaceId) throws Exception;
 
     @AfterEach
     void closeClients() {
@@ -215,18 +183,16 @@ public abstract class PluginContract {
         naming.deregisterInstance("short-lived", only);
         client.awaitState(SE_V1, r -> seNamed(r, "short-lived").map(se -> se.getEndpointsCount() == 0)
                 .orElse(false), 5_000);
-        HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + httpPort + deleteServicePath() + "?serviceName=short-lived"))
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> deleted = new NacosAdmin(nacos).deleteService("public", "DEFAULT_GROUP", "short-lived");
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
-        // Nacos raises no event for this deletion; the membership check (every 5 s by default) notices it.
-        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 10_000);
+        // Nacos raises no event for this deletion; the naming source's catalog check notices it.
+        client.awaitState(SE_V1, r -> seNamed(r, "short-lived").isEmpty(), 5_000);
     }
 
     @Test
     void aDisconnectedNacosClientsInstancesDisappear() throws Exception {
         Properties props = new Properties();
-        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
         NamingService other = NamingFactory.createNamingService(props);
         naming.registerInstance("shared-svc", instance("10.45.0.1", 8080, 1, Map.of()));
         other.registerInstance("shared-svc", instance("10.45.0.2", 8080, 1, Map.of()));
@@ -245,20 +211,17 @@ public abstract class PluginContract {
         IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
         client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 1)
                 .orElse(false), 5_000);
-        HttpResponse<String> updated = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + httpPort + instancePath()
-                        + "?serviceName=toggled-svc&ip=10.46.0.1&port=8080&ephemeral=true&enabled=false&weight=1"))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        new NacosAdmin(nacos).updateInstance("public", "DEFAULT_GROUP", "toggled-svc", "10.46.0.1", 8080, 1, false,
+                "{}");
         client.awaitState(SE_V1, r -> seNamed(r, "toggled-svc").map(se -> se.getEndpointsCount() == 0)
                 .orElse(false), 5_000);
     }
 
     @Test
     void servicesOfEveryNamespaceAreServedUnderTheirOwnIstioNamespace() throws Exception {
-        createNamespace(httpPort, "team-blue");
+        nacos.createNamespace("team-blue");
         Properties props = new Properties();
-        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
         props.put(PropertyKeyConst.NAMESPACE, "team-blue");
         NamingService blue = NamingFactory.createNamingService(props);
         try {
@@ -337,18 +300,36 @@ public abstract class PluginContract {
 
     @Test
     void thePluginLoadsBesideNacossBuiltInIstioModuleWithoutClashes() throws Exception {
-        // Nacos's own generated Istio classes and the plugin's relocated libraries live side by side.
-        assertThat(Class.forName("istio.mcp.v1alpha1.ResourceOuterClass")).isNotNull();
-        assertThat(Class.forName("io.nacosistio.shaded.com.google.protobuf.Any")).isNotNull();
-        assertThat(Class.forName("io.nacosistio.shaded.io.grpc.Server")).isNotNull();
-        assertThatNoClass("io.nacosistio.plugin.shaded.com.alibaba.nacos.naming.core.v2.ServiceManager");
-        // Nacos still serves its own clients.
+        // Nacos's own generated MCP Resource (built-in istio module, Nacos's protobuf) and the plugin's, built
+        // on the relocated protobuf, are two distinct classes that both load in Nacos's class loader.
+        Class<?> nacosResource = Class.forName("istio.mcp.v1alpha1.ResourceOuterClass$Resource");
+        Class<?> pluginResource = Class.forName("io.nacosistio.proto.istio.mcp.v1alpha1.Resource");
+        assertThat(nacosResource.getSuperclass().getName()).startsWith("com.google.protobuf.");
+        assertThat(pluginResource.getSuperclass().getName()).startsWith("io.nacosistio.shaded.com.google.protobuf.");
+        assertThat(Class.forName("io.nacosistio.shaded.io.grpc.Server").getClassLoader())
+                .isSameAs(Class.forName("io.grpc.Server").getClassLoader());
+        // Nacos still serves its own clients: naming over its gRPC port, and the config center.
         naming.registerInstance("nacos-still-works", instance("10.80.0.1", 8080, 1, Map.of()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (naming.getAllInstances("nacos-still-works").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(naming.getAllInstances("nacos-still-works")).hasSize(1);
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        ConfigService config = ConfigFactory.createConfigService(props);
+        try {
+            assertThat(config.publishConfig("still-works.yaml", "DEFAULT_GROUP", "answer: 42")).isTrue();
+            long configDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            String read = config.getConfig("still-works.yaml", "DEFAULT_GROUP", 3_000);
+            while (!"answer: 42".equals(read) && System.nanoTime() < configDeadline) {
+                Thread.sleep(50);
+                read = config.getConfig("still-works.yaml", "DEFAULT_GROUP", 3_000);
+            }
+            assertThat(read).isEqualTo("answer: 42");
+        } finally {
+            config.shutDown();
+        }
         assertThat(get("/metrics")).contains("nacos_mesh_mcp_streams");
     }
 
@@ -367,15 +348,6 @@ public abstract class PluginContract {
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + debugPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void assertThatNoClass(String name) {
-        try {
-            Class.forName(name);
-            throw new AssertionError(name + " should not exist");
-        } catch (ClassNotFoundException expected) {
-            // fine
-        }
     }
 
     private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {

@@ -1,6 +1,7 @@
 package io.nacosistio.it.nacos23;
 
 import com.alibaba.nacos.sys.filter.NacosTypeExcludeFilter;
+import io.nacosistio.it.NacosUnderTest;
 import org.springframework.boot.Banner;
 import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,17 +13,32 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-import io.nacosistio.it.TempDirs;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A real Nacos 2.3 server in this JVM: one Spring Boot application shaped like Nacos 2's own main class
- * (component scan of {@code com.alibaba.nacos} with Nacos's module filters, servlet components,
- * scheduling), standalone with embedded Derby storage.
+ * A real Nacos 2.3 server in this JVM, standalone with embedded Derby storage, on Java 17.
+ *
+ * <p>Nacos 2.3's server is assembled by its console module, whose {@code com.alibaba.nacos.Nacos} main class
+ * and {@code application.properties} the republished 2.3 artifacts lack. This class takes the main class's
+ * place with the same annotations: component scan of {@code com.alibaba.nacos} through Nacos's own module
+ * filter ({@code NacosTypeExcludeFilter} switches modules on and off), Boot's two standard exclusions,
+ * servlet components (Nacos's filters are {@code @WebFilter}s) and scheduling. The console's properties
+ * live in this module's test resources; see the comments there.
+ *
+ * <p>Other tricks, each needed to boot:
+ * <ul>
+ *   <li>{@code nacos.home}, {@code nacos.standalone} and the log path are system properties, not Spring
+ *   properties: Nacos reads them in static initialisers and logging setup before Spring's environment
+ *   exists.</li>
+ *   <li>The embedded database schema comes from nacos-config's {@code META-INF/derby-schema.sql}. Its first
+ *   line has a stray "build" before the licence comment, so its first statement ({@code CREATE SCHEMA})
+ *   fails; Nacos logs and skips failing statements, and Derby creates the schema with the first table.</li>
+ *   <li>{@code JM.LOG.PATH}: the Nacos client (same JVM) logs there, and its appenders keep writing while
+ *   the JVM exits, so tests point it into the build directory rather than the temporary home.</li>
+ * </ul>
  */
 @SpringBootApplication
 @ComponentScan(basePackages = "com.alibaba.nacos", excludeFilters = {
@@ -31,12 +47,16 @@ import java.util.Map;
         @ComponentScan.Filter(type = FilterType.CUSTOM, classes = {AutoConfigurationExcludeFilter.class})})
 @ServletComponentScan(basePackages = "com.alibaba.nacos")
 @EnableScheduling
-public class Nacos23Server implements AutoCloseable {
+public class Nacos23Server implements NacosUnderTest {
 
     private ConfigurableApplicationContext context;
-    private Path home;
+    private int httpPort;
 
-    public static Nacos23Server start(Path home, int httpPort, Map<String, String> properties) {
+    /**
+     * Boots Nacos 2.3 with HTTP on {@code httpPort} and gRPC on {@code httpPort + 1000}; {@code properties}
+     * are passed as Spring properties (they win over the test resources' application.properties).
+     */
+    public static NacosUnderTest start(Path home, int httpPort, Map<String, String> properties) {
         System.setProperty("nacos.home", home.toString());
         System.setProperty("nacos.standalone", "true");
         if (System.getProperty("nacos.logs.path") == null) {
@@ -44,17 +64,41 @@ public class Nacos23Server implements AutoCloseable {
             System.setProperty("nacos.logs.path", home.resolve("logs").toString());
         }
         if (System.getProperty("JM.LOG.PATH") == null) {
-            // Nacos client logs; tests point them into the build directory, which outlives the home.
             System.setProperty("JM.LOG.PATH", home.resolve("logs").toString());
         }
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + httpPort);
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         Nacos23Server server = new Nacos23Server();
-        server.home = home;
+        server.httpPort = httpPort;
         server.context = new SpringApplicationBuilder(Nacos23Server.class).bannerMode(Banner.Mode.OFF)
                 .run(args.toArray(new String[0]));
         return server;
+    }
+
+    @Override
+    public String version() {
+        return "2.3";
+    }
+
+    @Override
+    public int httpPort() {
+        return httpPort;
+    }
+
+    @Override
+    public String namingAdminPath() {
+        return "/nacos/v2/ns";
+    }
+
+    @Override
+    public void createNamespace(String namespaceId) {
+        // Nothing to do: Nacos 2.3 creates namespaces through its console only, and naming accepts any id.
+    }
+
+    @Override
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     @Override
@@ -63,6 +107,5 @@ public class Nacos23Server implements AutoCloseable {
             context.close();
             context = null;
         }
-        TempDirs.delete(home);
     }
 }

@@ -1,125 +1,164 @@
 package io.nacosistio.plugin.source.naming;
 
-import com.alibaba.nacos.api.naming.pojo.Instance;
-import com.alibaba.nacos.api.naming.pojo.ServiceInfo;
-import com.alibaba.nacos.common.notify.NotifyCenter;
-import com.alibaba.nacos.naming.core.v2.ServiceManager;
-import com.alibaba.nacos.naming.core.v2.index.ServiceStorage;
-import com.alibaba.nacos.naming.core.v2.metadata.NamingMetadataManager;
-import com.alibaba.nacos.naming.core.v2.metadata.ServiceMetadata;
-import com.alibaba.nacos.naming.core.v2.pojo.Service;
 import io.nacosistio.plugin.source.RegistryChangeListener;
-import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.RegistrySource;
 import io.nacosistio.plugin.source.ServiceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The Nacos registry, read in-process from Nacos's v2 naming core (Nacos 2.x and 3.x): the service list
- * from {@code ServiceManager}, each service's instances from {@code ServiceStorage} exactly as Nacos
- * pushes them to its own clients (instance metadata overrides applied), and service metadata (protect
- * threshold, extended data) from {@code NamingMetadataManager}. The only class that reads Nacos naming
- * internals besides {@link NamingEventSubscriber}.
+ * The Nacos registry, read in-process from the v2 naming core that Nacos 2.x and 3.x share: naming events
+ * ({@link NamingEventSubscriber}) and a cheap periodic catalog check ({@link ServiceCatalogWatch}) tell
+ * which service changed; {@link NamingRegistryReader} reads a service's full state the way Nacos builds
+ * its pushes. Reads nothing but Nacos's naming state and writes nothing to it.
+ *
+ * <p>Created only through {@link #create}, which fails at once, naming what is missing, when this Nacos
+ * is not one the plugin knows how to read.
+ *
+ * <p>Threading: {@link #start} and {@link #stop} are called by the plugin's lifecycle and guarded by this
+ * object's lock; {@link #allServices} and {@link #read} are safe from any thread. Listener calls come from
+ * Nacos's naming event threads and from the catalog check's own daemon thread.
  */
 public final class NacosNamingSource implements RegistrySource {
 
-    static final Logger LOG = LoggerFactory.getLogger(NacosNamingSource.class);
-    /** Nacos 2.x spells the default namespace "" in some places and "public" in others. */
-    private static final String NACOS_DEFAULT_NAMESPACE = "public";
+    /** How often the catalog check looks for metadata changes and deletions that raise no event. */
+    public static final long DEFAULT_CATALOG_CHECK_MILLIS = 1_000;
 
-    private final ServiceStorage serviceStorage;
-    private final NamingMetadataManager metadataManager;
+    private static final Logger LOG = LoggerFactory.getLogger(NacosNamingSource.class);
+
+    private final NamingRegistryReader reader;
+    private final long catalogCheckMillis;
     private NamingEventSubscriber subscriber;
+    private ScheduledExecutorService catalogCheck;
 
-    public NacosNamingSource(ServiceStorage serviceStorage, NamingMetadataManager metadataManager) {
-        this.serviceStorage = serviceStorage;
-        this.metadataManager = metadataManager;
+    NacosNamingSource(NamingRegistryReader reader, long catalogCheckMillis) {
+        this.reader = reader;
+        this.catalogCheckMillis = catalogCheckMillis;
+    }
+
+    /** {@link #create(BeanLookup, long)} with the default catalog check interval. */
+    public static NacosNamingSource create(BeanLookup beans) {
+        return create(beans, DEFAULT_CATALOG_CHECK_MILLIS);
     }
 
     /**
-     * Finds Nacos's naming beans in the given lookup; fails with a message naming what is missing when
-     * this Nacos does not have the v2 naming core the plugin reads.
+     * Finds Nacos's naming beans ({@code ClientServiceIndexesManager}, {@code ClientManagerDelegate},
+     * {@code NamingMetadataManager}) through {@code beans} after checking that every Nacos class and method
+     * the source uses exists.
+     *
+     * @param catalogCheckMillis interval of the catalog check; 0 or less turns it off (then service metadata
+     *                           edits and operator deletions are only seen by the index's own resync)
+     * @throws NacosInternalsMismatchException naming every missing class, method or bean
      */
-    public static NacosNamingSource create(BeanLookup beans) {
-        return new NacosNamingSource(beans.get(ServiceStorage.class), beans.get(NamingMetadataManager.class));
+    public static NacosNamingSource create(BeanLookup beans, long catalogCheckMillis) {
+        ClassLoader loader = NacosNamingSource.class.getClassLoader();
+        NamingInternalsCheck.verify(NamingInternalsCheck.NAMING_CORE, loader);
+        // Looked up by name and handed over untyped: this class stays loadable on any Nacos, so that the
+        // check above is what reports a mismatch.
+        Object indexes = bean(beans, NamingInternalsCheck.CLIENT_SERVICE_INDEXES_MANAGER, loader);
+        Object clients = bean(beans, NamingInternalsCheck.CLIENT_MANAGER_DELEGATE, loader);
+        Object metadata = bean(beans, NamingInternalsCheck.NAMING_METADATA_MANAGER, loader);
+        return new NacosNamingSource(NamingRegistryReader.ofBeans(indexes, clients, metadata), catalogCheckMillis);
     }
 
     /** How the caller (the Spring wiring) hands over Nacos's beans without this package importing Spring. */
     public interface BeanLookup {
+        /** The single bean of this type; throws or returns null when there is none. */
         <T> T get(Class<T> type);
     }
 
     @Override
-    public void start(RegistryChangeListener listener) {
-        subscriber = new NamingEventSubscriber(listener);
-        NotifyCenter.registerSubscriber(subscriber);
+    public synchronized void start(RegistryChangeListener listener) {
+        if (subscriber != null) {
+            throw new IllegalStateException("already started");
+        }
+        RegistryChangeListener safe = new SafeListener(listener);
+        ServiceCatalogWatch watch = catalogCheckMillis > 0
+                ? new ServiceCatalogWatch(reader.metadataManager(), safe) : null;
+        subscriber = new NamingEventSubscriber(safe, watch);
+        if (watch != null) {
+            // Seeded before events flow: a service created in between is reported by the first check.
+            watch.seed();
+        }
+        subscriber.register();
+        if (watch != null) {
+            catalogCheck = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nacos-mesh-catalog-check");
+                t.setDaemon(true);
+                return t;
+            });
+            catalogCheck.scheduleWithFixedDelay(watch::checkSafely, catalogCheckMillis, catalogCheckMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+        LOG.info("nacos-istio-plugin: watching Nacos naming events{}{}",
+                subscriber.seesServiceInfoChanges() ? " (with service update events)" : "",
+                catalogCheckMillis > 0 ? ", catalog checked every " + catalogCheckMillis + " ms" : "");
     }
 
     @Override
     public Collection<ServiceKey> allServices() {
-        List<ServiceKey> keys = new ArrayList<>();
-        ServiceManager manager = ServiceManager.getInstance();
-        for (String namespace : manager.getAllNamespaces()) {
-            for (Service service : manager.getSingletons(namespace)) {
-                keys.add(keyOf(service));
-            }
-        }
-        return keys;
+        return reader.allServices();
     }
 
     @Override
     public Optional<RegistryService> read(ServiceKey key) {
-        Optional<Service> found = ServiceManager.getInstance()
-                .getSingletonIfExist(nacosNamespace(key), key.group(), key.serviceName());
-        if (!found.isPresent()) {
-            return Optional.empty();
-        }
-        Service service = found.get();
-        ServiceInfo info = serviceStorage.getPushData(service);
-        float protectThreshold = 0;
-        Map<String, String> metadata = Collections.emptyMap();
-        Optional<ServiceMetadata> serviceMetadata = metadataManager.getServiceMetadata(service);
-        if (serviceMetadata.isPresent()) {
-            protectThreshold = serviceMetadata.get().getProtectThreshold();
-            if (serviceMetadata.get().getExtendData() != null) {
-                metadata = serviceMetadata.get().getExtendData();
-            }
-        }
-        List<RegistryInstance> instances = new ArrayList<>();
-        List<Instance> hosts = info.getHosts();
-        if (hosts != null) {
-            for (Instance instance : hosts) {
-                instances.add(new RegistryInstance(instance.getIp(), instance.getPort(), instance.getWeight(),
-                        instance.isHealthy(), instance.isEnabled(), instance.isEphemeral(), instance.getClusterName(),
-                        instance.getMetadata()));
-            }
-        }
-        return Optional.of(new RegistryService(key, protectThreshold, metadata, instances));
+        return reader.read(key);
     }
 
     @Override
-    public void stop() {
-        NamingEventSubscriber current = subscriber;
-        subscriber = null;
-        if (current != null) {
-            NotifyCenter.deregisterSubscriber(current);
+    public synchronized void stop() {
+        if (catalogCheck != null) {
+            catalogCheck.shutdownNow();
+            catalogCheck = null;
+        }
+        if (subscriber != null) {
+            subscriber.deregister();
+            subscriber = null;
         }
     }
 
-    static ServiceKey keyOf(Service service) {
-        return new ServiceKey(service.getNamespace(), service.getGroup(), service.getName());
+    private static Object bean(BeanLookup beans, String className, ClassLoader loader) {
+        Class<?> type = NamingInternalsCheck.load(className, loader);
+        Object bean;
+        try {
+            bean = beans.get(type);
+        } catch (RuntimeException e) {
+            throw new NacosInternalsMismatchException("nacos-istio-plugin cannot read this Nacos's service "
+                    + "registry: it has no " + className + " bean (" + e.getMessage() + ")", e);
+        }
+        if (bean == null) {
+            throw new NacosInternalsMismatchException("nacos-istio-plugin cannot read this Nacos's service "
+                    + "registry: it has no " + className + " bean");
+        }
+        return bean;
     }
 
-    private static String nacosNamespace(ServiceKey key) {
-        return ServiceKey.DEFAULT_NAMESPACE.equals(key.namespaceId()) ? NACOS_DEFAULT_NAMESPACE : key.namespaceId();
+    /** Keeps a listener failure away from Nacos's event threads and the catalog check's schedule. */
+    private static final class SafeListener implements RegistryChangeListener {
+        private final RegistryChangeListener delegate;
+        private volatile boolean failureLogged;
+
+        SafeListener(RegistryChangeListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void serviceChanged(ServiceKey key) {
+            try {
+                delegate.serviceChanged(key);
+            } catch (RuntimeException e) {
+                if (!failureLogged) {
+                    failureLogged = true;
+                    LOG.warn("nacos-istio-plugin: registry change listener failed for {} (logged once)", key, e);
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,61 @@
+package io.nacosistio.it.nacos31;
+
+import io.nacosistio.it.NacosUnderTest;
+import io.nacosistio.quickstart.Nacos31Server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Nacos 3.1 booted exactly as the quick start boots it. */
+final class Nacos31UnderTest implements NacosUnderTest {
+
+    private final Nacos31Server server;
+
+    private Nacos31UnderTest(Nacos31Server server) {
+        this.server = server;
+    }
+
+    static NacosUnderTest start(Path home, int httpPort, Map<String, String> properties) throws Exception {
+        return new Nacos31UnderTest(Nacos31Server.start(home, true, httpPort, properties));
+    }
+
+    @Override
+    public String version() {
+        return "3.1";
+    }
+
+    @Override
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    @Override
+    public String namingAdminPath() {
+        return "/nacos/v3/admin/ns";
+    }
+
+    @Override
+    public void createNamespace(String namespaceId) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + httpPort() + "/nacos/v3/admin/core/namespace?namespaceId=" + namespaceId
+                        + "&namespaceName=" + namespaceId)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 200) {
+            throw new IllegalStateException("creating namespace " + namespaceId + " failed: " + created.body());
+        }
+    }
+
+    @Override
+    public <T> T bean(Class<T> type) {
+        return server.coreContext().getBean(type);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
