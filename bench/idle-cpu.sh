@@ -34,8 +34,8 @@ run() {
   java -cp "$CP" -Dnacos.home="$home" io.nacosistio.quickstart.QuickStart \
     --nacos.server.main.port=$HTTP --nacos.mesh.debug.port=0 "$@" > "$home/out.log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 180); do grep -q 'is running' "$home/out.log" 2>/dev/null && break; sleep 1; done
-  if ! kill -0 "$pid" 2>/dev/null || ! grep -q 'is running' "$home/out.log"; then
+  for _ in $(seq 1 180); do grep -q 'Press Ctrl+C to stop' "$home/out.log" 2>/dev/null && break; sleep 1; done
+  if ! kill -0 "$pid" 2>/dev/null || ! grep -q 'Press Ctrl+C to stop' "$home/out.log"; then
     echo "$label: Nacos did not start; its output:" >&2
     grep -E 'ERROR|Caused by' "$home/out.log" | head -5 >&2
     kill "$pid" 2>/dev/null || true
