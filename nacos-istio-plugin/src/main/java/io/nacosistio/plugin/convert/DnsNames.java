@@ -1,8 +1,8 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.resource.Sha256;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,15 +92,6 @@ final class DnsNames {
 
     /** The first {@code hexChars} hex characters of the SHA-256 of the text. */
     static String hash(String text, int hexChars) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; hex.length() < hexChars; i++) {
-                hex.append(String.format("%02x", digest[i]));
-            }
-            return hex.substring(0, hexChars);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Sha256.hex(text.getBytes(StandardCharsets.UTF_8), hexChars);
     }
 }

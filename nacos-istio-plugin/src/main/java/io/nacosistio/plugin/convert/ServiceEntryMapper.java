@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.resource.Sha256;
 import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
@@ -10,8 +11,6 @@ import io.nacosistio.proto.istio.networking.v1alpha3.WorkloadEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -213,13 +212,8 @@ public final class ServiceEntryMapper {
             out.useDeterministicSerialization();
             se.writeTo(out);
             out.flush();
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; i < 10; i++) {
-                hex.append(String.format("%02x", digest[i]));
-            }
-            return hex.toString();
-        } catch (IOException | NoSuchAlgorithmException e) {
+            return Sha256.hex(bytes.toByteArray(), 20);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot hash a ServiceEntry", e);
         }
     }

@@ -4,12 +4,12 @@ import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
+import io.nacosistio.plugin.resource.Sha256;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -224,23 +224,14 @@ public final class ServiceEntryIndex {
     }
 
     private static String versionOf(List<McpResource> resources) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (McpResource r : resources) {
-                digest.update(r.name().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(r.version().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            }
-            byte[] hash = digest.digest();
-            StringBuilder hex = new StringBuilder(16);
-            for (int i = 0; i < 8; i++) {
-                hex.append(String.format("%02x", hash[i]));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        MessageDigest digest = Sha256.newDigest();
+        for (McpResource r : resources) {
+            digest.update(r.name().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(r.version().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
         }
+        return Sha256.prefix(digest.digest(), 16);
     }
 
     /** What {@link #apply} did. */

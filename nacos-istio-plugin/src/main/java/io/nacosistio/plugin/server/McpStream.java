@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,8 @@ import java.util.Optional;
 final class McpStream implements StreamObserver<DiscoveryRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpStream.class);
+    /** What a type URL the plugin does not know is answered with: nothing, so the client never waits. */
+    private static final ResourceSet UNKNOWN_TYPE_ANSWER = ResourceSet.empty(IstioKind.MESH_CONFIG);
 
     private final long id;
     private final String peer;
@@ -145,7 +146,7 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     private ResourceSet currentSet(String typeUrl) {
         Optional<IstioKind> kind = IstioKind.forTypeUrl(typeUrl);
         if (!kind.isPresent()) {
-            return new ResourceSet(IstioKind.MESH_CONFIG, "0", Collections.<McpResource>emptyList());
+            return UNKNOWN_TYPE_ANSWER;
         }
         return cache.current(kind.get());
     }
