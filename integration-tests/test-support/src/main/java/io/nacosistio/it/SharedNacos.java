@@ -45,12 +45,7 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
         Path home = Files.createTempDirectory("nacos-it");
         // Nacos's and its client's log appenders may still write while the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("nacos.mesh.mcp.enabled", "true");
-        properties.put("nacos.mesh.mcp.port", Integer.toString(mcpPort));
-        properties.put("nacos.mesh.debug.port", Integer.toString(debugPort));
-        properties.put("nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms");
-        properties.put("nacos.mesh.index.max-delay", "1s");
+        Map<String, String> properties = pluginProperties(mcpPort, debugPort);
         // Lets a test watch Nacos's own empty-service cleaner remove a service within the run.
         properties.put("nacos.naming.clean.empty-service.expired-time", Long.toString(EMPTY_SERVICE_EXPIRY_MILLIS));
         properties.put("nacos.naming.clean.empty-service.interval", "2000");
@@ -66,6 +61,17 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
         System.out.printf("Nacos %s with the plugin booted in %d ms (HTTP %d, gRPC %d, MCP %d)%n", nacos.version(),
                 bootMillis, httpPort, nacos.grpcPort(), mcpPort);
         return new SharedNacos(nacos, home, mcpPort, debugPort, bootMillis);
+    }
+
+    /** The plugin's settings every Nacos under test runs with: on, on the given ports, a short quiet period. */
+    public static Map<String, String> pluginProperties(int mcpPort, int debugPort) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("nacos.mesh.mcp.enabled", "true");
+        properties.put("nacos.mesh.mcp.port", Integer.toString(mcpPort));
+        properties.put("nacos.mesh.debug.port", Integer.toString(debugPort));
+        properties.put("nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms");
+        properties.put("nacos.mesh.index.max-delay", "1s");
+        return properties;
     }
 
     public NacosUnderTest nacos() {

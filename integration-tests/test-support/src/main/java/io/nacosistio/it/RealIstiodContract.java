@@ -1,0 +1,392 @@
+package io.nacosistio.it;
+
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigFactory;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.naming.NamingFactory;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nacosistio.it.istiod.Istiod;
+import io.nacosistio.it.istiod.IstiodBinary;
+import io.nacosistio.it.istiod.IstiodConfig;
+import io.nacosistio.it.istiod.IstiodOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.jar.JarFile;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The plugin against a real istiod ({@code pilot-discovery}, the pin chosen by {@code -Distiod.version}),
+ * outside Kubernetes, judged only by istiod's own view: {@code /debug/configz}, {@code /debug/registryz} and
+ * its log. Each Nacos version has a subclass; the Nacos under test is the module's shared one, except for the
+ * restart, which needs a Nacos in a JVM of its own.
+ *
+ * <p>istiod pings with {@code --keepaliveInterval} ({@code e2e.keepalive.interval}, 1 s unless set: gRPC-Go
+ * raises anything under 10 s to 10 s) and the soak test keeps the stream idle until it is
+ * {@code e2e.soak.seconds} old (35 unless set; the matrix command runs minutes with istiod's default 30 s).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedNacosExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class RealIstiodContract implements NacosLauncher.Provider {
+
+    /** The bound stated in the README for a registry change to be stored by istiod. */
+    public static final long CHANGE_BOUND_MILLIS = 2_000;
+
+    private static final String SE = "ServiceEntry";
+    private static final String SERVICE = "nacos.io/service";
+    private static final Duration KEEPALIVE = Duration.parse("PT" + System.getProperty("e2e.keepalive.interval", "1s"));
+    private static final long SOAK_SECONDS = Long.getLong("e2e.soak.seconds", 35);
+
+    private IstiodBinary binary;
+    private NacosUnderTest nacos;
+    private NamingService naming;
+    private Istiod istiod;
+    private long syncMillis;
+    private final List<Long> changeMillis = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    void startIstiod(SharedNacos shared) throws Exception {
+        binary = IstiodBinary.selected();
+        nacos = shared.nacos();
+        naming = namingClient(nacos.httpPort());
+        // Registered before istiod starts: its very first answer must already hold them.
+        naming.batchRegisterInstance("e2e-orders", "DEFAULT_GROUP", List.of(
+                instance("10.100.0.1", 9090, 1, Map.of("protocol", "grpc", "version", "v1")),
+                instance("10.100.0.2", 9091, 3, Map.of("protocol", "grpc", "version", "v2"))));
+        for (int i = 1; i <= 3; i++) {
+            naming.registerInstance("e2e-stable-" + i, instance("10.100.1." + i, 8080, 1, Map.of()));
+        }
+        istiod = Istiod.start(binary, IstiodOptions.mcp("plugin-nacos-" + nacos.version(), shared.mcpPort())
+                .withKeepaliveInterval(KEEPALIVE));
+        syncMillis = istiod.awaitSynced();
+        System.out.printf("istiod %s synced with the plugin in Nacos %s %d ms after its start%n", binary.label(),
+                nacos.version(), syncMillis);
+    }
+
+    @AfterAll
+    void stopIstiod() throws Exception {
+        try {
+            if (istiod != null) {
+                List<Long> sorted = new ArrayList<>(changeMillis);
+                Collections.sort(sorted);
+                System.out.printf("E2E-RESULT istio=%s nacos=%s sync_ms=%d change_ms=%s soak_s=%d%n", binary.label(),
+                        nacos.version(), syncMillis, sorted, SOAK_SECONDS);
+                istiod.close();
+            }
+        } finally {
+            if (naming != null) {
+                naming.shutDown();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void istiodSyncsAndEveryServiceIsAServiceEntryWithItsHostPortsAndEndpoints() throws Exception {
+        Istiod.Seen seen = istiod.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, "e2e-orders").isPresent()
+                && s.byAnnotation(SERVICE, "e2e-stable-3").isPresent(), 5_000, "e2e-orders and e2e-stable-*");
+        IstiodConfig orders = seen.byAnnotation(SERVICE, "e2e-orders").orElseThrow();
+        assertThat(orders.key()).isEqualTo("public/e2e-orders.default-group");
+        assertThat(orders.resourceVersion()).isNotEmpty();
+        JsonNode spec = orders.spec();
+        assertThat(texts(spec.path("hosts"))).containsExactly("e2e-orders.default-group.public.nacos");
+        assertThat(spec.path("ports")).hasSize(1);
+        JsonNode port = spec.path("ports").get(0);
+        assertThat(port.path("number").asInt()).isEqualTo(9090);
+        assertThat(port.path("protocol").asText()).isEqualTo("GRPC");
+        assertThat(port.path("name").asText()).isEqualTo("grpc-9090");
+        assertThat(enumName(spec.path("location"), "MESH_EXTERNAL")).isEqualTo("MESH_INTERNAL");
+        assertThat(enumName(spec.path("resolution"), "NONE")).isEqualTo("STATIC");
+        Map<String, JsonNode> endpoints = endpointsByAddress(spec);
+        assertThat(endpoints).containsOnlyKeys("10.100.0.1", "10.100.0.2");
+        assertThat(endpoints.get("10.100.0.1").path("ports").isEmpty()).isTrue();
+        assertThat(endpoints.get("10.100.0.2").path("ports").path("grpc-9090").asInt()).isEqualTo(9091);
+        assertThat(endpoints.get("10.100.0.2").path("weight").asInt()).isEqualTo(3);
+        assertThat(endpoints.get("10.100.0.1").path("labels").path("version").asText()).isEqualTo("v1");
+
+        JsonNode service = awaitRegistryService("e2e-orders.default-group.public.nacos");
+        JsonNode registryPort = service.path("ports").get(0);
+        assertThat(registryPort.path("port").asInt()).isEqualTo(9090);
+        assertThat(registryPort.path("protocol").asText()).isEqualTo("GRPC");
+        assertThat(service.path("Attributes").path("Namespace").asText()).isEqualTo("public");
+    }
+
+    @Test
+    @Order(2)
+    void registeringUpdatingAndDeregisteringReachIstiodWithinTheStatedTime() throws Exception {
+        String service = "e2e-latency";
+        for (int round = 1; round <= 5; round++) {
+            String ip = "10.101.0." + round;
+            Instance instance = instance(ip, 8080, 1, Map.of());
+            naming.registerInstance(service, instance);
+            measure(s -> endpoint(s, service, ip).isPresent(), "register " + ip);
+            instance.setWeight(7);
+            naming.registerInstance(service, instance);
+            measure(s -> endpoint(s, service, ip).map(e -> e.path("weight").asInt() == 7).orElse(false),
+                    "weight 7 for " + ip);
+            naming.deregisterInstance(service, instance);
+            measure(s -> s.byAnnotation(SERVICE, service).isPresent()
+                    && endpoint(s, service, ip).isEmpty(), "deregister " + ip);
+        }
+        List<Long> sorted = new ArrayList<>(changeMillis);
+        Collections.sort(sorted);
+        System.out.printf("registry call -> istiod's configz shows it (ms, %d changes, poll %d ms): %s%n",
+                sorted.size(), 20, sorted);
+        assertThat(sorted.get(sorted.size() - 1)).isLessThanOrEqualTo(CHANGE_BOUND_MILLIS);
+    }
+
+    @Test
+    @Order(3)
+    void unchangedServiceEntriesKeepTheirResourceVersionAndAChangedOneGetsANewOne() throws Exception {
+        Istiod.Seen before = istiod.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, "e2e-stable-1").isPresent()
+                && s.byAnnotation(SERVICE, "e2e-stable-2").isPresent(), 5_000, "e2e-stable-1 and -2");
+        naming.registerInstance("e2e-stable-2", instance("10.100.1.22", 8080, 1, Map.of()));
+        Istiod.Seen after = istiod.awaitConfigs(SE, s -> endpoint(s, "e2e-stable-2", "10.100.1.22").isPresent(),
+                CHANGE_BOUND_MILLIS, "the new endpoint of e2e-stable-2");
+        assertThat(version(after, "e2e-stable-1")).isEqualTo(version(before, "e2e-stable-1"));
+        assertThat(version(after, "e2e-stable-3")).isEqualTo(version(before, "e2e-stable-3"));
+        assertThat(version(after, "e2e-stable-2")).isNotEqualTo(version(before, "e2e-stable-2"));
+    }
+
+    @Test
+    @Order(4)
+    void aServiceOfAnotherNamespaceIsServedUnderItsOwnIstioNamespace() throws Exception {
+        nacos.createNamespace("e2e-team");
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        props.put(PropertyKeyConst.NAMESPACE, "e2e-team");
+        NamingService team = NamingFactory.createNamingService(props);
+        try {
+            team.registerInstance("e2e-billing", instance("10.102.0.1", 8443, 1, Map.of("protocol", "https")));
+            Istiod.Seen seen = istiod.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, "e2e-billing").isPresent(),
+                    CHANGE_BOUND_MILLIS, "e2e-billing");
+            IstiodConfig billing = seen.byAnnotation(SERVICE, "e2e-billing").orElseThrow();
+            assertThat(billing.namespace()).isEqualTo("e2e-team");
+            assertThat(texts(billing.spec().path("hosts"))).containsExactly("e2e-billing.default-group.e2e-team.nacos");
+            assertThat(billing.spec().path("ports").get(0).path("protocol").asText()).isEqualTo("HTTPS");
+            assertThat(awaitRegistryService("e2e-billing.default-group.e2e-team.nacos").path("Attributes")
+                    .path("Namespace").asText()).isEqualTo("e2e-team");
+        } finally {
+            team.shutDown();
+        }
+    }
+
+    /**
+     * Istio documents published to Nacos config (group {@code istio}) reach istiod. Runs as soon as the plugin
+     * has a config-center source (package {@code io.nacosistio.plugin.source.config} in the drop-in jar); until
+     * then it is skipped, and only then.
+     */
+    @Test
+    @Order(5)
+    void aVirtualServicePublishedInNacosConfigAppearsInIstiod() throws Exception {
+        Assumptions.assumeTrue(pluginHasConfigCenter(),
+                "the drop-in jar has no config-center source yet (io/nacosistio/plugin/source/config/)");
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        ConfigService config = ConfigFactory.createConfigService(props);
+        try {
+            String yaml = """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: e2e-orders-route
+                      namespace: e2e-config
+                    spec:
+                      hosts:
+                      - e2e-orders.default-group.public.nacos
+                      http:
+                      - route:
+                        - destination:
+                            host: e2e-orders.default-group.public.nacos
+                          weight: 100
+                    """;
+            assertThat(config.publishConfig("e2e-orders-route.yaml", "istio", yaml)).isTrue();
+            Istiod.Seen seen = istiod.awaitConfigs("VirtualService", s -> s.configs().stream()
+                    .anyMatch(c -> c.key().equals("e2e-config/e2e-orders-route")), 5_000, "e2e-config/e2e-orders-route");
+            IstiodConfig route = seen.configs().stream().filter(c -> c.key().equals("e2e-config/e2e-orders-route"))
+                    .findFirst().orElseThrow();
+            assertThat(texts(route.spec().path("hosts"))).containsExactly("e2e-orders.default-group.public.nacos");
+            assertThat(istiod.log().resourceProblems()).isEmpty();
+        } finally {
+            config.shutDown();
+        }
+    }
+
+    @Test
+    @Order(90)
+    void theStreamSurvivesIstiodsKeepalivePings() throws Exception {
+        long connectedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - istiod.startedNanos());
+        if (connectedSeconds < SOAK_SECONDS) {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(SOAK_SECONDS - connectedSeconds));
+        }
+        System.out.printf("istiod %s kept its stream for %d s with --keepaliveInterval=%ds%n", binary.label(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - istiod.startedNanos()), KEEPALIVE.toSeconds());
+        assertThat(istiod.log().keepaliveTrouble()).isEmpty();
+        assertThat(istiod.log().streamClosures()).isEmpty();
+        naming.registerInstance("e2e-after-soak", instance("10.103.0.1", 8080, 1, Map.of()));
+        istiod.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, "e2e-after-soak").isPresent(), CHANGE_BOUND_MILLIS,
+                "e2e-after-soak");
+    }
+
+    /** Runs last: whatever every test (and the module's other test classes) registered was taken by istiod. */
+    @Test
+    @Order(99)
+    void istiodLoggedNoValidationOrDecodeProblemForAnyResource() {
+        assertThat(istiod.isAlive()).isTrue();
+        assertThat(istiod.log().resourceProblems()).isEmpty();
+        assertThat(istiod.log().lines()).isNotEmpty();
+    }
+
+    /**
+     * After Nacos (and so the plugin) restarts on the same ports and data, istiod reconnects by itself and
+     * converges: what clients registered again is back, what went away with the old Nacos is gone, and new
+     * changes flow. One JVM cannot boot a second Nacos, so this Nacos runs in a JVM of its own.
+     */
+    @Test
+    @Order(50)
+    void afterNacosRestartsIstiodReconnectsAndConverges() throws Exception {
+        Path home = Files.createTempDirectory("nacos-restart");
+        int httpPort = FreePorts.nacosPair();
+        int mcpPort = FreePorts.any();
+        Map<String, String> properties = SharedNacos.pluginProperties(mcpPort, FreePorts.any());
+        ChildNacos child = ChildNacos.start(getClass(), "restart-" + nacos.version() + "-first", home, httpPort,
+                properties);
+        NamingService stays = null;
+        NamingService leaves = null;
+        try (Istiod watcher = Istiod.start(binary, IstiodOptions.mcp("restart-nacos-" + nacos.version(), mcpPort))) {
+            stays = namingClient(httpPort);
+            leaves = namingClient(httpPort);
+            stays.registerInstance("restart-stays", instance("10.104.0.1", 8080, 1, Map.of()));
+            leaves.registerInstance("restart-leaves", instance("10.104.0.2", 8080, 1, Map.of()));
+            watcher.awaitSynced();
+            watcher.awaitConfigs(SE, s -> endpoint(s, "restart-stays", "10.104.0.1").isPresent()
+                    && endpoint(s, "restart-leaves", "10.104.0.2").isPresent(), 10_000, "both services before the restart");
+
+            child.close();
+            long stopped = System.nanoTime();
+            // This client's instances go with the old Nacos and are never registered again.
+            leaves.shutDown();
+            leaves = null;
+            child = ChildNacos.start(getClass(), "restart-" + nacos.version() + "-second", home, httpPort, properties);
+            Istiod.Seen converged = watcher.awaitConfigs(SE, s -> endpoint(s, "restart-stays", "10.104.0.1").isPresent()
+                    && s.byAnnotation(SERVICE, "restart-leaves").isEmpty(), 90_000,
+                    "restart-stays back (the client re-registers it) and restart-leaves gone");
+            long convergedMillis = TimeUnit.NANOSECONDS.toMillis(converged.nanoTime() - stopped);
+            stays.registerInstance("restart-new", instance("10.104.0.3", 8080, 1, Map.of()));
+            watcher.awaitConfigs(SE, s -> endpoint(s, "restart-new", "10.104.0.3").isPresent(), CHANGE_BOUND_MILLIS,
+                    "a service registered after the restart");
+            System.out.printf("E2E-RESTART istio=%s nacos=%s nacos_down_to_istiod_converged_ms=%d nacos_boot_ms=%d%n",
+                    binary.label(), nacos.version(), convergedMillis, child.bootMillis());
+            assertThat(watcher.isAlive()).isTrue();
+            assertThat(watcher.log().streamClosures()).as("istiod noticed the restart").isNotEmpty();
+            assertThat(watcher.log().resourceProblems()).isEmpty();
+        } finally {
+            if (stays != null) {
+                stays.shutDown();
+            }
+            if (leaves != null) {
+                leaves.shutDown();
+            }
+            child.close();
+            TempDirs.delete(home);
+        }
+    }
+
+    /** Waits until istiod shows what the registry call that just returned should lead to; records how long. */
+    private void measure(Predicate<Istiod.Seen> shows, String what) throws Exception {
+        long changed = System.nanoTime();
+        Istiod.Seen seen = istiod.awaitConfigs(SE, shows, 10_000, what);
+        changeMillis.add(TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - changed));
+    }
+
+    private JsonNode awaitRegistryService(String host) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHANGE_BOUND_MILLIS);
+        List<JsonNode> services;
+        do {
+            services = istiod.registry();
+            for (JsonNode service : services) {
+                if (host.equals(service.path("hostname").asText())) {
+                    return service;
+                }
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("istiod's registry has no " + host + "; it has "
+                + services.stream().map(s -> s.path("hostname").asText()).toList());
+    }
+
+    private static boolean pluginHasConfigCenter() throws Exception {
+        File jar = new File(Class.forName("io.nacosistio.plugin.spring.MeshMcpAutoConfiguration")
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (jar.isDirectory()) {
+            return new File(jar, "io/nacosistio/plugin/source/config").isDirectory();
+        }
+        try (JarFile file = new JarFile(jar)) {
+            return file.stream().anyMatch(e -> e.getName().startsWith("io/nacosistio/plugin/source/config/")
+                    && e.getName().endsWith(".class"));
+        }
+    }
+
+    private static NamingService namingClient(int httpPort) throws Exception {
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        return NamingFactory.createNamingService(props);
+    }
+
+    private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
+        Instance instance = new Instance();
+        instance.setIp(ip);
+        instance.setPort(port);
+        instance.setWeight(weight);
+        instance.setMetadata(new HashMap<>(metadata));
+        return instance;
+    }
+
+    private static Optional<JsonNode> endpoint(Istiod.Seen seen, String service, String address) {
+        return seen.byAnnotation(SERVICE, service).flatMap(c -> Optional.ofNullable(endpointsByAddress(c.spec()).get(address)));
+    }
+
+    private static Map<String, JsonNode> endpointsByAddress(JsonNode spec) {
+        Map<String, JsonNode> byAddress = new HashMap<>();
+        spec.path("endpoints").forEach(e -> byAddress.put(e.path("address").asText(), e));
+        return byAddress;
+    }
+
+    private static String version(Istiod.Seen seen, String service) {
+        return seen.byAnnotation(SERVICE, service).orElseThrow().resourceVersion();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    /** istiod's JSON leaves out enum fields at their zero value. */
+    private static String enumName(JsonNode node, String zeroValue) {
+        return node.isMissingNode() || node.isNull() ? zeroValue : node.asText();
+    }
+}
