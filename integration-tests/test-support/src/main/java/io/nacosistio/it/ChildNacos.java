@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildNacos implements AutoCloseable {
 
-    private static final long BOOT_TIMEOUT_SECONDS = 180;
+    private static final long BOOT_TIMEOUT_SECONDS = 300;
 
     private final Process process;
     private final Path logFile;
@@ -46,6 +46,10 @@ public final class ChildNacos implements AutoCloseable {
                 "-DJM.LOG.PATH=" + logDir.resolve(name + "-client-logs"),
                 ChildNacosMain.class.getName(), provider.getName(), home.toString(), Integer.toString(httpPort)));
         properties.forEach((k, v) -> command.add(k + "=" + v));
+        // Nacos gives its embedded Derby 3 s to open; on a busy machine a first boot takes longer.
+        if (!properties.containsKey("db.pool.config.connectionTimeout")) {
+            command.add("db.pool.config.connectionTimeout=60000");
+        }
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Boolean> ready = new CompletableFuture<>();

@@ -46,6 +46,9 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
         // Nacos's and its client's log appenders may still write while the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.delete(home)));
         Map<String, String> properties = pluginProperties(mcpPort, debugPort);
+        // Nacos gives its embedded Derby 3 s to open; on a busy machine (two builds on two cores) a first
+        // boot takes longer and Nacos fails with "Login timeout exceeded".
+        properties.put("db.pool.config.connectionTimeout", "60000");
         // Lets a test watch Nacos's own empty-service cleaner remove a service within the run.
         properties.put("nacos.naming.clean.empty-service.expired-time", Long.toString(EMPTY_SERVICE_EXPIRY_MILLIS));
         properties.put("nacos.naming.clean.empty-service.interval", "2000");

@@ -82,6 +82,8 @@ class BuiltInModuleSideBySideTest implements NacosLauncher.Provider {
                 System.out.printf("SIDE-BY-SIDE istio=%s nacos=3.1 server=plugin %s sync_ms=%d%n", binary.label(), ours,
                         pluginSync);
                 System.out.printf("SIDE-BY-SIDE istio=%s nacos=3.1 server=built-in %s%n", binary.label(), theirs);
+                System.out.printf("types istiod received (resource count of the latest response): plugin %s; built-in %s%n",
+                        plugin.log().received(), builtIn.log().received());
                 System.out.printf("built-in module's ServiceEntries as istiod stored them: %s%n",
                         builtIn.configs("ServiceEntry").stream().map(c -> c.key() + " " + c.spec()).toList());
                 System.out.printf("built-in module: istiod log lines about its resources: %s%n",
@@ -99,20 +101,20 @@ class BuiltInModuleSideBySideTest implements NacosLauncher.Provider {
     }
 
     /** What one istiod got from one MCP server. */
-    private record Outcome(boolean synced, int serviceEntries, int ourServices, int problems, int keepaliveTrouble,
-            int streamClosures) {
+    private record Outcome(boolean synced, int typesAnswered, int serviceEntries, int ourServices, int problems,
+            int keepaliveTrouble, int streamClosures) {
 
         static Outcome of(Istiod istiod, boolean synced) throws Exception {
             List<IstiodConfig> entries = istiod.configs("ServiceEntry");
             int ours = (int) entries.stream().filter(c -> SERVICES.stream().anyMatch(s -> c.name().startsWith(s)
                     || c.spec().path("hosts").toString().contains(s))).count();
-            return new Outcome(synced, entries.size(), ours, istiod.log().resourceProblems().size(),
+            return new Outcome(synced, istiod.log().received().size(), entries.size(), ours, istiod.log().resourceProblems().size(),
                     istiod.log().keepaliveTrouble().size(), istiod.log().streamClosures().size());
         }
 
         @Override
         public String toString() {
-            return "synced=" + synced + " service_entries=" + serviceEntries + " of_" + SERVICES.size()
+            return "synced=" + synced + " types_answered=" + typesAnswered + " service_entries=" + serviceEntries + " of_" + SERVICES.size()
                     + "_registered=" + ourServices + " rejected_log_lines=" + problems + " keepalive_goaway_lines="
                     + keepaliveTrouble + " stream_closures=" + streamClosures;
         }
