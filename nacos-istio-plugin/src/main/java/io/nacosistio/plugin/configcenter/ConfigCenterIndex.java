@@ -67,6 +67,7 @@ public final class ConfigCenterIndex {
     private final Map<IstioKind, TreeMap<String, McpResource>> winners = new EnumMap<>(IstioKind.class);
     private final Map<ResourceId, Timestamp> firstSeen = new HashMap<>();
     private final Set<IstioKind> dirty = EnumSet.noneOf(IstioKind.class);
+    private final Map<IstioKind, String> takenVersions = new EnumMap<>(IstioKind.class);
 
     /**
      * @param istioNamespaceOf the Istio namespace of a Nacos namespace, for documents without
@@ -79,6 +80,7 @@ public final class ConfigCenterIndex {
         this.wallClockMillis = wallClockMillis;
         for (IstioKind kind : SpecTypes.documentKinds()) {
             winners.put(kind, new TreeMap<String, McpResource>());
+            takenVersions.put(kind, ResourceSet.empty(kind).version());
         }
     }
 
@@ -125,10 +127,18 @@ public final class ConfigCenterIndex {
         return state == null ? Collections.<RefusedDocument>emptyList() : state.refused;
     }
 
-    /** Kinds whose served set changed since the last call. */
+    /**
+     * Kinds whose served set changed since the last call. A document re-claimed unchanged (new content,
+     * same resources) does not count: the sets' versions are compared.
+     */
     public Set<IstioKind> takeChangedKinds() {
         Set<IstioKind> changed = EnumSet.noneOf(IstioKind.class);
-        changed.addAll(dirty);
+        for (IstioKind kind : dirty) {
+            String version = snapshot(kind).version();
+            if (!version.equals(takenVersions.put(kind, version))) {
+                changed.add(kind);
+            }
+        }
         dirty.clear();
         return changed;
     }

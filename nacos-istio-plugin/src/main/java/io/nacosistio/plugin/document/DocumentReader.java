@@ -31,7 +31,7 @@ import java.util.Map;
  */
 public final class DocumentReader {
 
-    private static final int MAX_ALIASES = 50;
+    private static final int MAX_ALIASES = 20;
     private static final int MAX_NESTING = 64;
 
     private final int maxContentBytes;
@@ -75,8 +75,8 @@ public final class DocumentReader {
         List<DocumentProblem> problems = new ArrayList<>();
         int bytes = content.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxContentBytes) {
-            problems.add(new DocumentProblem(0, null, null, "", "content is " + bytes + " bytes, more than the "
-                    + maxContentBytes + " allowed (nacos.mesh.config.max-content-bytes); nothing in it was read"));
+            problems.add(new DocumentProblem(0, null, null, "", bytes + " bytes, more than the "
+                    + maxContentBytes + " allowed (nacos.mesh.config.max-content-size); nothing in it was read"));
             return new Result(documents, problems, false);
         }
         boolean complete = true;
