@@ -58,7 +58,6 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     private int debugPort;
     private final List<IstiodLikeClient> clients = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
-    private final List<Long> deliveryMillis = new ArrayList<>();
 
     @BeforeAll
     void connect(SharedNacos shared) throws Exception {
@@ -73,13 +72,6 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
 
     @AfterAll
     void disconnect() throws Exception {
-        if (!deliveryMillis.isEmpty()) {
-            List<Long> sorted = new ArrayList<>(deliveryMillis);
-            sorted.sort(null);
-            System.out.printf("Nacos %s config center: publish -> delivery over %d changes: p50 %d ms, max %d ms "
-                    + "(quiet period %d ms)%n", nacos.version(), sorted.size(), sorted.get(sorted.size() / 2),
-                    sorted.get(sorted.size() - 1), SharedNacos.QUIET_MILLIS);
-        }
         if (config != null) {
             config.shutDown();
         }
@@ -113,12 +105,10 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
         return System.nanoTime();
     }
 
-    /** Waits for the state and records how long after {@code since} it arrived. */
+    /** Waits for the state the change published at {@code since} leads to (timing is the latency test's job). */
     private Received await(IstiodLikeClient client, String typeUrl, long since, Predicate<Received> condition)
             throws InterruptedException {
-        Received r = client.awaitState(typeUrl, condition, 10_000);
-        deliveryMillis.add(TimeUnit.NANOSECONDS.toMillis(r.nanoTime() - since));
-        return r;
+        return client.awaitState(typeUrl, condition, 10_000);
     }
 
     private static Optional<Resource> named(Received r, String name) {
@@ -132,7 +122,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     @Test
     void documentsOfFiveKindsArriveByteCompatibleWithIstiosProtos() throws Exception {
         IstiodLikeClient client = client();
-        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         long at = publish("mesh-rules.yaml", """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -216,7 +206,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
 
         // A client connecting later gets the same versions: content hashes, not counters.
         IstiodLikeClient late = client();
-        late.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        late.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         assertThat(version(late.latest(VS).orElseThrow(), "public/reviews"))
                 .isEqualTo(vsResource.getMetadata().getVersion());
     }
@@ -224,7 +214,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     @Test
     void updateBreakFixAndDeleteAreFollowedAndABrokenUpdateKeepsTheLastGoodVersion() throws Exception {
         IstiodLikeClient client = client();
-        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         String good = dr("checkout", "checkout.default-group.public.nacos", "ROUND_ROBIN");
         String other = dr("payments", "payments.default-group.public.nacos", "ROUND_ROBIN");
 
@@ -266,7 +256,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     @Test
     void garbageAndInvalidDocumentsAreExplainedAndEverythingElseKeepsFlowing() throws Exception {
         IstiodLikeClient client = client();
-        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         publish("garbage.yaml", "\u0001\u0002 not: [yaml");
         publish("unknown-kind.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualServise\nmetadata: {name: x}\n"
                 + "spec: {}\n");
@@ -324,7 +314,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     @Test
     void configsTaggedForNacossBuiltInModuleArePickedUpInAnyGroup() throws Exception {
         IstiodLikeClient client = client();
-        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         long at = System.nanoTime();
         nacos.publishTaggedConfig("DEFAULT_GROUP", "legacy-vs", "apiVersion: networking.istio.io/v1alpha3\n"
                 + "kind: VirtualService\nmetadata: {name: legacy}\nspec:\n  hosts: [legacy.default-group.public.nacos]\n"
@@ -340,7 +330,7 @@ public abstract class ConfigCenterContract implements NacosLauncher.Provider {
     @Test
     void deliveriesFollowNacossChangeEventWithinTheQuietPeriodPlus100Milliseconds() throws Exception {
         IstiodLikeClient client = client();
-        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 15_000);
         List<Long> stored = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();
         String previous = "";
