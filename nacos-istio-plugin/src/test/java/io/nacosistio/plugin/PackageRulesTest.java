@@ -35,15 +35,21 @@ class PackageRulesTest {
             "server", List.of("com.alibaba.nacos", "org.springframework", "io.nacosistio.plugin.index",
                     "io.nacosistio.plugin.source", "io.nacosistio.plugin.convert"),
             "metrics", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin."),
-            "debug", List.of("com.alibaba.nacos", "org.springframework"));
+            "debug", List.of("com.alibaba.nacos", "org.springframework"),
+            "document", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.source",
+                    "io.nacosistio.plugin.spring", "io.nacosistio.plugin.configcenter"),
+            "configcenter", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring"));
 
     @Test
-    void onlySourceNamingTouchesNacosAndOnlySpringTouchesSpring() throws IOException {
+    void onlyTheSourceAdaptersTouchNacosAndOnlySpringTouchesSpring() throws IOException {
         List<String> violations = new ArrayList<>();
         for (Path file : javaFiles(ROOT)) {
             String pkg = ROOT.relativize(file.getParent()).toString().replace('/', '.');
             for (String imported : imports(file)) {
-                if (imported.startsWith("com.alibaba.nacos") && !pkg.equals("source.naming")) {
+                if (imported.startsWith("com.alibaba.nacos") && !pkg.equals("source.naming")
+                        && !pkg.equals("source.config")) {
                     violations.add(file + " imports " + imported);
                 }
                 if (imported.startsWith("org.springframework") && !pkg.equals("spring")) {
@@ -60,7 +66,7 @@ class PackageRulesTest {
         for (Path file : javaFiles(ROOT)) {
             String pkg = ROOT.relativize(file.getParent()).toString().replace('/', '.');
             String top = pkg.contains(".") ? pkg.substring(0, pkg.indexOf('.')) : pkg;
-            List<String> forbidden = FORBIDDEN.get(pkg.equals("source.naming") ? "none" : top);
+            List<String> forbidden = FORBIDDEN.get(pkg.equals("source.naming") || pkg.equals("source.config") ? "none" : top);
             if (forbidden == null) {
                 continue;
             }

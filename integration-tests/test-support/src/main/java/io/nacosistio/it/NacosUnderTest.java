@@ -28,6 +28,12 @@ public interface NacosUnderTest extends AutoCloseable {
      */
     void createNamespace(String namespaceId) throws Exception;
 
+    /**
+     * Publishes a config in the default namespace with tags, through this version's admin API (the
+     * Java config client cannot set tags).
+     */
+    void publishTaggedConfig(String group, String dataId, String content, String tags) throws Exception;
+
     /** A bean of Nacos's own Spring context (or its parent), as the plugin finds it. */
     <T> T bean(Class<T> type);
 

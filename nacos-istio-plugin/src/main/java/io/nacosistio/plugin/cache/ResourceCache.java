@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The latest {@link ResourceSet} of every kind, and the watchers told when one changes. Knows nothing of
  * Nacos or gRPC. Thread-safe: sources publish from their own threads; readers always see a complete set.
  */
-public final class ResourceCache {
+public final class ResourceCache implements SetPublisher {
 
     /** Told that a kind has a new set; must return quickly (it runs on the publisher's thread). */
     public interface Watcher {
@@ -32,6 +32,7 @@ public final class ResourceCache {
     }
 
     /** Replaces the kind's set and tells every watcher. A set with the current version is ignored. */
+    @Override
     public void publish(ResourceSet set) {
         ResourceSet previous = sets.get(set.kind()).getAndSet(set);
         if (previous.version().equals(set.version())) {

@@ -24,6 +24,21 @@ public final class ResourceSet {
         this.resources = Collections.unmodifiableList(new ArrayList<>(resources));
     }
 
+    /** A set whose version is a hash of its resources' names and versions (in the given order). */
+    public static ResourceSet versioned(IstioKind kind, List<McpResource> resources) {
+        if (resources.isEmpty()) {
+            return empty(kind);
+        }
+        java.security.MessageDigest digest = io.nacosistio.plugin.resource.Sha256.newDigest();
+        for (McpResource r : resources) {
+            digest.update(r.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(r.version().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+        }
+        return new ResourceSet(kind, io.nacosistio.plugin.resource.Sha256.prefix(digest.digest(), 16), resources);
+    }
+
     public static ResourceSet empty(IstioKind kind) {
         return new ResourceSet(kind, "0", Collections.<McpResource>emptyList());
     }

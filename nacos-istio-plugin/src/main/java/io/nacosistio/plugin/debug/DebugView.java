@@ -10,11 +10,11 @@ import com.google.protobuf.util.JsonFormat;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.document.SpecTypes;
 import io.nacosistio.plugin.index.SkippedService;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.proto.istio.mcp.v1alpha1.Resource;
-import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
 
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,7 +35,7 @@ public final class DebugView {
         this.cache = cache;
         this.index = index;
         JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
-                .add(ServiceEntry.getDescriptor())
+                .add(SpecTypes.descriptors())
                 .add(Resource.getDescriptor())
                 .build();
         this.bodyPrinter = JsonFormat.printer().usingTypeRegistry(types).includingDefaultValueFields();

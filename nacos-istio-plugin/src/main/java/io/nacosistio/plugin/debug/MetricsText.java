@@ -1,9 +1,14 @@
 package io.nacosistio.plugin.debug;
 
+import io.nacosistio.plugin.configcenter.ConfigCenterView;
+import io.nacosistio.plugin.configcenter.ServedDocument;
 import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
 
+import java.util.List;
 import java.util.Map;
 
 /** Renders the plugin's counters in the Prometheus text format. */
@@ -49,6 +54,41 @@ public final class MetricsText {
                 server.staleRequests.get());
         counter(out, "nacos_mesh_mcp_unknown_type_urls_total", "Subscriptions to type URLs the plugin does not know",
                 server.unknownTypeUrls.get());
+        return out.toString();
+    }
+
+    /** The config center's counters and gauges; only the replaced-resource gauge when it is not running. */
+    public static String renderConfigCenter(ConfigMetrics config, ConfigCenterView view,
+            Map<IstioKind, List<String>> replaced) {
+        StringBuilder out = new StringBuilder(1024);
+        int replacedCount = 0;
+        for (List<String> names : replaced.values()) {
+            replacedCount += names.size();
+        }
+        gauge(out, "nacos_mesh_registry_resources_replaced", "Registry ServiceEntries replaced by config-center ones",
+                replacedCount);
+        if (view == null) {
+            return out.toString();
+        }
+        counter(out, "nacos_mesh_config_notifications_total", "Config change notifications received from Nacos",
+                config.changeNotifications.get());
+        counter(out, "nacos_mesh_config_reads_total", "Configs read from Nacos", config.configsRead.get());
+        counter(out, "nacos_mesh_config_read_failures_total", "Config reads or parses that failed",
+                config.readFailures.get());
+        counter(out, "nacos_mesh_config_documents_accepted_total", "Documents accepted after a config change",
+                config.documentsAccepted.get());
+        counter(out, "nacos_mesh_config_documents_refused_total", "Documents refused after a config change",
+                config.documentsRefused.get());
+        counter(out, "nacos_mesh_config_sets_published_total", "Per-kind sets published by the config center",
+                config.setsPublished.get());
+        int served = 0;
+        for (List<ServedDocument> docs : view.documents().values()) {
+            served += docs.size();
+        }
+        gauge(out, "nacos_mesh_config_documents", "Documents currently served from the config center", served);
+        gauge(out, "nacos_mesh_config_refused_documents", "Documents currently refused", view.refused().size());
+        gauge(out, "nacos_mesh_config_collisions", "Resources claimed by more than one document",
+                view.collisions().size());
         return out.toString();
     }
 

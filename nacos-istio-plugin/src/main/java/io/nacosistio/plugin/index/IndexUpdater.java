@@ -1,7 +1,7 @@
 package io.nacosistio.plugin.index;
 
-import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.RegistrySource;
@@ -33,7 +33,7 @@ public final class IndexUpdater implements AutoCloseable {
 
     private final RegistrySource source;
     private final ServiceEntryIndex index;
-    private final ResourceCache cache;
+    private final SetPublisher cache;
     private final IndexMetrics metrics;
     private final long resyncIntervalMillis;
     private final long membershipCheckMillis;
@@ -41,7 +41,7 @@ public final class IndexUpdater implements AutoCloseable {
     private final ChangeDebouncer<ServiceKey> debouncer;
     private final AtomicReference<IndexView> lastView = new AtomicReference<>();
 
-    public IndexUpdater(RegistrySource source, ServiceEntryIndex index, ResourceCache cache, IndexMetrics metrics,
+    public IndexUpdater(RegistrySource source, ServiceEntryIndex index, SetPublisher cache, IndexMetrics metrics,
             long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis, long membershipCheckMillis) {
         this.source = source;
         this.index = index;

@@ -1,6 +1,18 @@
 package io.nacosistio.plugin.spring;
 
+import io.nacosistio.plugin.cache.LayeredPublisher;
 import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.cache.SetPublisher;
+import io.nacosistio.plugin.configcenter.ConfigCenterIndex;
+import io.nacosistio.plugin.configcenter.ConfigCenterUpdater;
+import io.nacosistio.plugin.configcenter.ConfigCenterView;
+import io.nacosistio.plugin.convert.ResourceNamer;
+import io.nacosistio.plugin.debug.ConfigCenterJson;
+import io.nacosistio.plugin.document.ConfigDocuments;
+import io.nacosistio.plugin.document.SpecTypes;
+import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.source.config.NacosConfigSource;
 import io.nacosistio.plugin.convert.MappingResult;
 import io.nacosistio.plugin.convert.ServiceEntryMapper;
 import io.nacosistio.plugin.debug.DebugHttpServer;
@@ -20,13 +32,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The running plugin: naming source → index → cache → MCP server, plus the debug endpoint. Started in
- * that order so the first answer istiod gets is already the full registry (istiod deletes whatever a
- * response lacks); stopped in reverse.
+ * The running plugin: naming source → ServiceEntry index, and config source → config-center index, both
+ * publishing into one cache (config-center ServiceEntries win over registry ones of the same name), then
+ * the MCP server and the debug endpoint. Started in that order so the first answer istiod gets is already
+ * complete (istiod deletes whatever a response lacks); stopped in reverse.
  */
 public final class MeshPlugin implements AutoCloseable {
 
@@ -34,9 +49,12 @@ public final class MeshPlugin implements AutoCloseable {
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final ResourceCache cache = new ResourceCache();
+    private final LayeredPublisher layers = new LayeredPublisher(cache);
     private final IndexMetrics indexMetrics = new IndexMetrics();
+    private final ConfigMetrics configMetrics = new ConfigMetrics();
     private final ServerMetrics serverMetrics = new ServerMetrics();
     private IndexUpdater updater;
+    private ConfigCenterUpdater configCenter;
     private McpServer server;
     private DebugHttpServer debug;
 
@@ -59,7 +77,7 @@ public final class MeshPlugin implements AutoCloseable {
         NacosNamingSource source = NacosNamingSource.create(new SpringBeanLookup(context));
         ServiceEntryMapper mapper = new ServiceEntryMapper(settings.mapping);
         ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), System::currentTimeMillis);
-        updater = new IndexUpdater(source, index, cache, indexMetrics, settings.quietPeriodMillis,
+        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.quietPeriodMillis,
                 settings.maxDelayMillis, settings.resyncIntervalMillis, settings.membershipCheckMillis);
         parts.add(updater);
         long started = System.nanoTime();
@@ -67,6 +85,10 @@ public final class MeshPlugin implements AutoCloseable {
         LOG.info("nacos-istio-plugin: indexed {} registry services ({} served, {} skipped) in {} ms",
                 indexMetrics.servicesRead.get(), updater.view().served().resources().size(),
                 updater.view().skipped().size(), (System.nanoTime() - started) / 1_000_000);
+
+        if (settings.configCenterEnabled) {
+            startConfigCenter(settings, context);
+        }
 
         server = new McpServer(settings.server, cache, serverMetrics);
         parts.add(server);
@@ -80,13 +102,59 @@ public final class MeshPlugin implements AutoCloseable {
                             q -> view.resource(q.getOrDefault("kind", "ServiceEntry"), q.getOrDefault("name", "")))
                     .json("/debug/skipped", q -> view.skipped())
                     .json("/debug/streams", q -> StreamsJson.render(server.streams()))
+                    .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
+                            configCenter != null))
                     .page("/metrics", "text/plain; version=0.0.4; charset=utf-8",
-                            q -> Optional.of(MetricsText.render(indexMetrics, serverMetrics, updater.view())));
+                            q -> Optional.of(MetricsText.render(indexMetrics, serverMetrics, updater.view())
+                                    + MetricsText.renderConfigCenter(configMetrics, configView(),
+                                            layers.shadowed())));
             parts.add(debug);
             debug.start(settings.debugBindAddress, settings.debugPort);
             LOG.info("nacos-istio-plugin: debug endpoint on http://{}:{}/debug/resources", settings.debugBindAddress,
                     debug.port());
         }
+    }
+
+    /**
+     * Loads every Istio document kept in Nacos config before the server starts. A Nacos without a config
+     * module (or one whose config internals differ: a NacosInternalsMismatchException) runs the plugin
+     * without the config center.
+     */
+    private void startConfigCenter(MeshPluginSettings settings, ApplicationContext context)
+            throws InterruptedException {
+        NacosConfigSource source;
+        try {
+            source = NacosConfigSource.create(new SpringBeanLookup(context), settings.configGroup,
+                    settings.configTags);
+        } catch (IllegalStateException e) {
+            LOG.warn("nacos-istio-plugin: config center disabled: {}", e.getMessage());
+            return;
+        }
+        ResourceNamer namer = new ResourceNamer(settings.mapping);
+        ConfigCenterIndex index = new ConfigCenterIndex(new ConfigDocuments(settings.configMaxContentBytes),
+                namer::istioNamespaceOf, System::currentTimeMillis);
+        Map<IstioKind, SetPublisher> publishers = new EnumMap<>(IstioKind.class);
+        for (IstioKind kind : SpecTypes.documentKinds()) {
+            publishers.put(kind, layers.layer(LayeredPublisher.Layer.CONFIG_CENTER));
+        }
+        configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics, settings.quietPeriodMillis,
+                settings.maxDelayMillis, settings.configResyncIntervalMillis);
+        parts.add(configCenter);
+        long started = System.nanoTime();
+        configCenter.start();
+        ConfigCenterView view = configCenter.view();
+        int served = 0;
+        for (List<?> docs : view.documents().values()) {
+            served += docs.size();
+        }
+        LOG.info("nacos-istio-plugin: config center (group {}, tags {}) loaded {} configs: {} documents served, {} "
+                + "refused, in {} ms", settings.configGroup, settings.configTags, view.documents().size(), served,
+                view.refused().size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private ConfigCenterView configView() {
+        ConfigCenterUpdater running = configCenter;
+        return running == null ? null : running.view();
     }
 
     /** The MCP server's bound port. */

@@ -21,6 +21,11 @@ final class MeshPluginSettings {
     final long membershipCheckMillis;
     final int debugPort;
     final String debugBindAddress;
+    final boolean configCenterEnabled;
+    final String configGroup;
+    final java.util.Set<String> configTags;
+    final int configMaxContentBytes;
+    final long configResyncIntervalMillis;
     private final boolean builtInModuleEnabled;
     private final int builtInModulePort;
 
@@ -64,6 +69,15 @@ final class MeshPluginSettings {
             throw new IllegalArgumentException(PREFIX + "index.max-delay (" + maxDelayMillis
                     + " ms) must not be shorter than " + PREFIX + "index.quiet-period (" + quietPeriodMillis + " ms)");
         }
+        configCenterEnabled = p.bool(PREFIX + "config.enabled", true);
+        configGroup = p.string(PREFIX + "config.group", "istio");
+        if (configCenterEnabled && configGroup.trim().isEmpty()) {
+            throw new IllegalArgumentException(PREFIX + "config.group must not be empty");
+        }
+        configTags = new java.util.LinkedHashSet<>(p.list(PREFIX + "config.tags",
+                java.util.Arrays.asList("virtual-service", "destination-rule")));
+        configMaxContentBytes = p.bytes(PREFIX + "config.max-content-size", 512 * 1024);
+        configResyncIntervalMillis = p.millis(PREFIX + "config.resync-interval", 300_000);
         builtInModuleEnabled = p.bool(BUILT_IN_ENABLED, false);
         builtInModulePort = p.port(BUILT_IN_PORT, 18848);
     }

@@ -135,6 +135,11 @@ final class PropertyReader {
         return items;
     }
 
+    /** A comma-separated list, or {@code defaults} when the property is not set at all (set but empty: none). */
+    List<String> list(String name, List<String> defaults) {
+        return env.getProperty(name) == null ? defaults : list(name);
+    }
+
     /** A comma-separated list of {@code key=value} pairs. */
     Map<String, String> pairs(String name) {
         Map<String, String> pairs = new LinkedHashMap<>();

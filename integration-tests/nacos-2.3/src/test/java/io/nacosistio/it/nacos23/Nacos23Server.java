@@ -97,6 +97,24 @@ public class Nacos23Server implements NacosUnderTest {
     }
 
     @Override
+    public void publishTaggedConfig(String group, String dataId, String content, String tags) throws Exception {
+        java.util.List<String> form = java.util.List.of("dataId", dataId, "group", group, "content", content, "config_tags", tags);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < form.size(); i += 2) {
+            body.append(i == 0 ? "" : "&").append(form.get(i)).append('=')
+                    .append(java.net.URLEncoder.encode(form.get(i + 1), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.net.http.HttpResponse<String> published = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort() + "/nacos/v1/cs/configs"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (published.statusCode() != 200) {
+            throw new IllegalStateException("publishing config " + dataId + " failed: " + published.body());
+        }
+    }
+
+    @Override
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

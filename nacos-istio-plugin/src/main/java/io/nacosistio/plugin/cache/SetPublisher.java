@@ -1,0 +1,7 @@
+package io.nacosistio.plugin.cache;
+
+/** Where a source hands its latest complete set of one kind. */
+public interface SetPublisher {
+
+    void publish(ResourceSet set);
+}

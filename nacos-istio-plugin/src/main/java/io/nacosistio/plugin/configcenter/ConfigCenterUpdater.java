@@ -1,0 +1,158 @@
+package io.nacosistio.plugin.configcenter;
+
+import io.nacosistio.plugin.cache.SetPublisher;
+import io.nacosistio.plugin.index.ChangeDebouncer;
+import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.source.ConfigItem;
+import io.nacosistio.plugin.source.ConfigKey;
+import io.nacosistio.plugin.source.ConfigSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Keeps the config-center index in step with Nacos config: change notifications are debounced, then the
+ * changed configs are read, parsed, validated and every kind whose served set changed is published.
+ *
+ * <p>Threading: one daemon thread, {@code nacos-mesh-config}, owns the index and does all reading,
+ * parsing and publishing; Nacos's event threads only mark keys dirty. A periodic full reconciliation
+ * re-reads every config so that a lost notification heals by itself.
+ */
+public final class ConfigCenterUpdater implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigCenterUpdater.class);
+
+    private final ConfigSource source;
+    private final ConfigCenterIndex index;
+    private final Map<IstioKind, SetPublisher> publishers;
+    private final ConfigMetrics metrics;
+    private final long resyncIntervalMillis;
+    private final ScheduledExecutorService executor;
+    private final ChangeDebouncer<ConfigKey> debouncer;
+    private final AtomicReference<ConfigCenterView> lastView = new AtomicReference<>(ConfigCenterView.empty());
+
+    /**
+     * @param publishers where each document kind's set goes (ServiceEntries go through the layer that lets
+     *                   them win over registry-derived ones)
+     */
+    public ConfigCenterUpdater(ConfigSource source, ConfigCenterIndex index, Map<IstioKind, SetPublisher> publishers,
+            ConfigMetrics metrics, long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis) {
+        this.source = source;
+        this.index = index;
+        this.publishers = publishers;
+        this.metrics = metrics;
+        this.resyncIntervalMillis = resyncIntervalMillis;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nacos-mesh-config");
+            t.setDaemon(true);
+            return t;
+        });
+        this.debouncer = new ChangeDebouncer<>(executor, quietPeriodMillis, maxDelayMillis, System::nanoTime,
+                this::processBatch);
+    }
+
+    /** Subscribes to config changes and loads every config before returning. */
+    public void start() throws InterruptedException {
+        source.start(key -> {
+            metrics.changeNotifications.incrementAndGet();
+            debouncer.markDirty(key);
+        });
+        try {
+            executor.submit(this::reconcile).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("initial config-center load failed", e.getCause());
+        }
+        if (resyncIntervalMillis > 0) {
+            executor.scheduleWithFixedDelay(this::reconcileSafely, resyncIntervalMillis, resyncIntervalMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The latest picture of the index; safe from any thread. */
+    public ConfigCenterView view() {
+        return lastView.get();
+    }
+
+    @Override
+    public void close() {
+        source.stop();
+        executor.shutdownNow();
+    }
+
+    private void reconcileSafely() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("nacos-istio-plugin: config-center reconciliation failed; retrying at the next interval", e);
+        }
+    }
+
+    private void reconcile() {
+        Set<ConfigKey> keys = new LinkedHashSet<>(source.allConfigs());
+        keys.addAll(index.knownConfigs());
+        processBatch(keys);
+    }
+
+    private void processBatch(Set<ConfigKey> keys) {
+        long started = System.nanoTime();
+        metrics.batches.incrementAndGet();
+        for (ConfigKey key : keys) {
+            Optional<ConfigItem> item;
+            try {
+                item = source.read(key);
+                metrics.configsRead.incrementAndGet();
+            } catch (RuntimeException e) {
+                metrics.readFailures.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: could not read config {}; keeping what it served", key, e);
+                continue;
+            }
+            ConfigCenterIndex.Outcome outcome;
+            try {
+                outcome = index.apply(key, item);
+            } catch (RuntimeException e) {
+                // A bug in reading one config must not stop the others.
+                metrics.readFailures.incrementAndGet();
+                LOG.error("nacos-istio-plugin: config {} could not be processed; keeping what it served", key, e);
+                continue;
+            }
+            if (outcome == ConfigCenterIndex.Outcome.ADDED || outcome == ConfigCenterIndex.Outcome.UPDATED) {
+                report(key);
+            }
+        }
+        for (IstioKind kind : index.takeChangedKinds()) {
+            SetPublisher publisher = publishers.get(kind);
+            if (publisher != null) {
+                publisher.publish(index.snapshot(kind));
+                metrics.setsPublished.incrementAndGet();
+            }
+        }
+        lastView.set(index.view());
+        metrics.lastBatchNanos.set(System.nanoTime() - started);
+    }
+
+    private void report(ConfigKey key) {
+        int refused = 0;
+        for (RefusedDocument r : index.refused(key)) {
+            refused++;
+            for (String line : r.describe()) {
+                LOG.warn("nacos-istio-plugin: refused {}; {}", line, r.consequence());
+            }
+        }
+        metrics.documentsRefused.addAndGet(refused);
+        for (ServedDocument s : index.served(key)) {
+            if (!s.retained()) {
+                metrics.documentsAccepted.incrementAndGet();
+            }
+        }
+    }
+}
