@@ -6,6 +6,7 @@ import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.DocumentParser;
 import io.nacosistio.plugin.document.ParsedDocument;
 import io.nacosistio.plugin.document.SpecTypes;
+import io.nacosistio.plugin.document.WarmUpSample;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.plugin.resource.Sha256;
@@ -108,6 +109,23 @@ public final class ConfigCenterIndex {
             claim(served);
         }
         return previous == null ? Outcome.ADDED : Outcome.UPDATED;
+    }
+
+    /**
+     * Reads the bundled sample of every kind through the same parsing, validation and serialization as a
+     * config, serving nothing, so that the first real document does not pay for loading them.
+     *
+     * @return how many sample documents were accepted (every kind's, unless the sample is broken)
+     */
+    public int warmUp() {
+        int accepted = 0;
+        for (DocumentParser.Outcome outcome : documents.read(WarmUpSample.content()).outcomes()) {
+            if (outcome.accepted()) {
+                outcome.document().spec().toByteString();
+                accepted++;
+            }
+        }
+        return accepted;
     }
 
     /** Every config the index holds (for reconciliation against Nacos). */

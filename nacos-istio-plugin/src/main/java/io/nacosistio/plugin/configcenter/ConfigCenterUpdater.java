@@ -61,7 +61,11 @@ public final class ConfigCenterUpdater implements AutoCloseable {
                 this::processBatch);
     }
 
-    /** Subscribes to config changes and loads every config before returning. */
+    /**
+     * Subscribes to config changes and loads every config before returning; then, on the config thread,
+     * reads the bundled sample of every kind so that the first document published later is served within
+     * the quiet period.
+     */
     public void start() throws InterruptedException {
         source.start(key -> {
             metrics.changeNotifications.incrementAndGet();
@@ -72,6 +76,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("initial config-center load failed", e.getCause());
         }
+        executor.execute(this::warmUp);
         if (resyncIntervalMillis > 0) {
             executor.scheduleWithFixedDelay(this::reconcileSafely, resyncIntervalMillis, resyncIntervalMillis,
                     TimeUnit.MILLISECONDS);
@@ -87,6 +92,18 @@ public final class ConfigCenterUpdater implements AutoCloseable {
     public void close() {
         source.stop();
         executor.shutdownNow();
+    }
+
+    private void warmUp() {
+        long started = System.nanoTime();
+        try {
+            int documents = index.warmUp();
+            LOG.info("nacos-istio-plugin: config center warmed up ({} sample documents read in {} ms)", documents,
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warn("nacos-istio-plugin: config-center warm-up failed; the first published document may take "
+                    + "seconds longer to be served", e);
+        }
     }
 
     private void reconcileSafely() {

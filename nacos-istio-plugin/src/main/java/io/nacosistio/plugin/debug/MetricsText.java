@@ -81,6 +81,8 @@ public final class MetricsText {
                 config.documentsRefused.get());
         counter(out, "nacos_mesh_config_sets_published_total", "Per-kind sets published by the config center",
                 config.setsPublished.get());
+        gauge(out, "nacos_mesh_config_last_batch_seconds", "Duration of the config center's last batch",
+                config.lastBatchNanos.get() / 1e9);
         int served = 0;
         for (List<ServedDocument> docs : view.documents().values()) {
             served += docs.size();
