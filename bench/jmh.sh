@@ -4,7 +4,7 @@
 #   bench/jmh.sh [JMH arguments, e.g. SnapshotAfterOneChange -p services=10000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -ntp -pl benchmarks/jmh -am -DskipTests package
+./mvnw -q -B -ntp -Pbench -pl benchmarks/jmh -am -DskipTests package
 CP="benchmarks/jmh/target/classes:$(cat benchmarks/jmh/target/classpath.txt)"
 CSV=benchmarks/jmh/target/jmh.csv
 java -cp "$CP" org.openjdk.jmh.Main -rf csv -rff "$CSV" "$@"

@@ -8,6 +8,6 @@
 # --quick (the default) takes under 5 minutes; --full is documented in docs/benchmarks/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -ntp -pl benchmarks/side-by-side -am -DskipTests package
+./mvnw -q -B -ntp -Pbench -pl benchmarks/side-by-side -am -DskipTests package
 CP="benchmarks/side-by-side/target/classes:$(cat benchmarks/side-by-side/target/classpath.txt)"
 exec java -cp "$CP" io.nacosistio.bench.BenchMain "$@"

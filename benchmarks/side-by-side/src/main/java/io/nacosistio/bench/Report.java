@@ -191,10 +191,13 @@ final class Report {
                 + "stream, p50 / p99", ps.streams()), "p99 ≤ " + ms(QUIET_MS + 100), pair(ps.latencyOtherStreams()),
                 b(r -> pair(r.stall().latencyOtherStreams())),
                 ps.latencyOtherStreams().p99() <= QUIET_MS + 100 && ps.undelivered() == 0);
-        row(md, "8", "stalled stream: ServiceEntry responses it receives once it reads again",
-                "the latest state, no backlog (≤ 2)", Integer.toString(ps.responsesToStalledAfterResume()),
-                b(r -> Integer.toString(r.stall().responsesToStalledAfterResume())),
-                ps.responsesToStalledAfterResume() <= 2 && ps.stalledReachedLatest());
+        row(md, "8", String.format(Locale.ROOT, "stalled stream: ServiceEntry responses it receives once it reads "
+                        + "again, after %d changes (a per-change queue would give %d)", ps.changes(), ps.changes() + 1),
+                "ends on the latest state, fewer responses than changes",
+                ps.responsesToStalledAfterResume() + (ps.stalledReachedLatest() ? ", latest" : ", NOT the latest"),
+                b(r -> r.stall().responsesToStalledAfterResume()
+                        + (r.stall().stalledReachedLatest() ? ", latest" : ", NOT the latest")),
+                ps.responsesToStalledAfterResume() <= ps.changes() && ps.stalledReachedLatest());
         row(md, "8", "growth while stalled: heap after GC / the server's gRPC buffer pool (peak)", "bounded",
                 mib(ps.heapAfterGcAfter() - ps.heapAfterGcBefore()) + " / " + mib(ps.directMax() - ps.directBefore()),
                 b(r -> mib(r.stall().heapAfterGcAfter() - r.stall().heapAfterGcBefore()) + " / "

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  */
 final class SideBySideScenario {
 
-    private static final long SYNC_TIMEOUT_MILLIS = 300_000;
+    private static final long SYNC_TIMEOUT_MILLIS = 120_000;
 
     private final ScenarioConfig config;
     private final List<MeshServer> servers;
@@ -42,7 +42,7 @@ final class SideBySideScenario {
                      config.endpoints())) {
             Log.info("Nacos up in %.1f s; registering %d services x %d instances", nacos.bootSeconds(),
                     config.services(), config.endpoints());
-            double fillSeconds = registry.fillTo(config.services(), 4);
+            double fillSeconds = registry.fillTo(config.services(), 8);
             Log.info("registry filled in %.1f s", fillSeconds);
             for (MeshServer server : servers) {
                 connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()).close();
@@ -110,7 +110,7 @@ final class SideBySideScenario {
             }
 
             Log.info("large: registering services up to %d x %d instances", config.largeServices(), config.endpoints());
-            double extendSeconds = registry.fillTo(config.largeServices(), 4);
+            double extendSeconds = registry.fillTo(config.largeServices(), 8);
             Log.info("large: registry extended in %.1f s", extendSeconds);
             Map<MeshServer, Results.FullSync> fullSyncLarge = fullSync(nacos, config.largeServices());
             Results.PluginHeap pluginHeap = pluginHeap(nacos, extendSeconds);
@@ -182,7 +182,10 @@ final class SideBySideScenario {
         for (int attempt = 1; ; attempt++) {
             AdsClient client = new AdsClient(server, nacos.port(server), mode, tracker).subscribe();
             try {
-                client.awaitServiceEntries(services, SYNC_TIMEOUT_MILLIS, true);
+                if (client.awaitServiceEntries(services, SYNC_TIMEOUT_MILLIS, true) == null) {
+                    throw new IllegalStateException(server.label() + " stream failed before it held " + services
+                            + " ServiceEntries: " + client.error());
+                }
                 return client;
             } catch (IllegalStateException e) {
                 client.close();
@@ -315,7 +318,7 @@ final class SideBySideScenario {
                 config.stallChanges());
         ChangeTracker tracker = new ChangeTracker(server);
         List<AdsClient> clients = connect(nacos, server, config.stallStreams(), tracker, true);
-        AdsClient stalled = clients.get(1);
+        AdsClient stalled = clients.get(clients.size() - 1);
         boolean plugin = server == MeshServer.PLUGIN;
         try {
             Thread.sleep(2000);
