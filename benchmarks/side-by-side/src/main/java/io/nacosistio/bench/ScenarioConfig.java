@@ -15,7 +15,7 @@ record ScenarioConfig(int services, int endpoints, int largeServices, int client
         boolean heapJvms, boolean builtIn, String mode) {
 
     static ScenarioConfig quick() {
-        return new ScenarioConfig(200, 10, 1000, 10, 10, 200, 15, 10, 20, 8, 3, false, true, "quick");
+        return new ScenarioConfig(200, 10, 1000, 10, 10, 200, 10, 10, 10, 8, 2, false, true, "quick");
     }
 
     static ScenarioConfig full() {

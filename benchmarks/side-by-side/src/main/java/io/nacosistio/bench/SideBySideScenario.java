@@ -69,7 +69,7 @@ final class SideBySideScenario {
             Log.info("latency: %d changes at one per second", config.latencyChanges());
             Map<String, Double> m0 = metrics.read();
             ChangeDriver.Outcome latencyRun = driver.run(1.0, config.latencyChanges(), List.copyOf(trackers.values()));
-            awaitDelivered(trackers.values(), 10_000);
+            awaitDelivered(trackers.values(), 30_000);
             Map<String, Double> latencyCounters = PluginMetrics.delta(m0, metrics.read());
             Map<MeshServer, Results.Latency> latency = new EnumMap<>(MeshServer.class);
             for (MeshServer server : servers) {
@@ -86,7 +86,7 @@ final class SideBySideScenario {
             ChangeDriver.Outcome churnRun = driver.run(config.churnRate(), churnCount, List.copyOf(trackers.values()));
             Map<AdsClient, long[]> countersAfter = counters(clients);
             // The built-in module sends at most every 5 s under churn: wait for both to deliver everything.
-            awaitDelivered(trackers.values(), 15_000);
+            awaitDelivered(trackers.values(), 30_000);
             ThreadCpu churnEnd = ThreadCpu.take();
             Map<String, Double> churnCounters = PluginMetrics.delta(c0, metrics.read());
             Map<String, Double> churnGroups = churnEnd.secondsByGroupSince(churnStart);
@@ -338,7 +338,7 @@ final class SideBySideScenario {
             sampler.setDaemon(true);
             sampler.start();
             ChangeDriver.Outcome run = driver.run(1.0, config.stallChanges(), List.of(tracker));
-            awaitDelivered(List.of(tracker), 15_000);
+            awaitDelivered(List.of(tracker), 30_000);
             sampler.interrupt();
             sampler.join();
             long heapAfter = Memory.heapAfterGc();
