@@ -18,6 +18,7 @@ import java.util.Map;
  * {@code results.json} and the charts.
  *
  * <pre>BenchMain [--quick | --full] [--out docs/benchmarks] [--logs dir] [--jfr] [--services N] [--endpoints M] ...</pre>
+ * <pre>BenchMain --render docs/benchmarks/results.json</pre> writes the report of a finished run again.
  *
  * {@code --jfr} records each scenario JVM with Java Flight Recorder (profile settings) into the logs directory.
  */
@@ -29,6 +30,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--render")) {
+            render(Path.of(args[1]));
+            return;
+        }
         ScenarioConfig preset = ScenarioConfig.quick();
         Path out = Path.of("docs/benchmarks");
         Path logs = Path.of("benchmarks/side-by-side/target/bench-logs");
@@ -67,6 +72,21 @@ public final class BenchMain {
         System.out.printf("benchmark finished in %.1f min; wrote %s%n", seconds / 60, out.resolve("RESULTS.md"));
     }
 
+    /** Writes RESULTS.md and the charts again, next to the given results.json, from what it holds. */
+    private static void render(Path resultsJson) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = ScenarioMain.JSON.readTree(resultsJson.toFile());
+        Map<String, String> options = new LinkedHashMap<>();
+        root.get("config").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        Results.SideBySide sideBySide = ScenarioMain.JSON.treeToValue(root.get("sideBySide"), Results.SideBySide.class);
+        List<Results.Heap> heap = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode h : root.get("heapJvms")) {
+            heap.add(ScenarioMain.JSON.treeToValue(h, Results.Heap.class));
+        }
+        new Report(ScenarioConfig.fromMap(options), sideBySide, heap, root.get("runSeconds").asDouble())
+                .writeTo(resultsJson.toAbsolutePath().getParent());
+        System.out.println("rendered " + resultsJson.toAbsolutePath().getParent().resolve("RESULTS.md"));
+    }
+
     private static String value(String[] args, int i, String name) {
         if (i >= args.length) {
             throw new IllegalArgumentException(name + " needs a value");
@@ -98,6 +118,9 @@ public final class BenchMain {
         });
         Path log = logs.resolve(scenario + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // A stopped benchmark leaves no Nacos behind.
+        Thread reaper = new Thread(process::destroyForcibly, "bench-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
             String line;
@@ -109,6 +132,7 @@ public final class BenchMain {
             }
         }
         int exit = process.waitFor();
+        Runtime.getRuntime().removeShutdownHook(reaper);
         if (exit != 0 || !Files.exists(result)) {
             throw new IOException(scenario + " failed (exit " + exit + "); its output is in " + log);
         }

@@ -98,8 +98,9 @@ final class Report {
     private String stamp() {
         Results.Machine m = run.machine();
         return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s, %s; bench/run.sh --%s; machine busy %.2f cores "
-                        + "(this benchmark %.2f)", m.cores(), m.memoryBytes() / (double) (1L << 30), m.jvm(), m.date(),
-                config.mode(), run.load().machineBusyCores(), run.load().ownProcessCores());
+                        + "(this benchmark %.2f), load average %.1f to %.1f", m.cores(),
+                m.memoryBytes() / (double) (1L << 30), m.jvm(), m.date(), config.mode(), run.load().machineBusyCores(),
+                run.load().ownProcessCores(), run.load().loadAverageBefore(), run.load().loadAverageAfter());
     }
 
     private String markdown() {
