@@ -8,8 +8,8 @@ import io.nacosistio.plugin.resource.Sha256;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,6 +53,13 @@ public final class ServiceEntryIndex {
     private final Map<String, List<McpResource>> namespaceSnapshots = new HashMap<>();
     private ResourceSet snapshot = ResourceSet.empty(IstioKind.SERVICE_ENTRY);
     private boolean dirty;
+    /**
+     * The set's version: the sum, modulo 2^128, of a SHA-256 prefix of every served resource's name and
+     * version. Kept up to date as resources are served and unserved, so a change costs one small hash
+     * instead of a hash over the whole mesh; the same served set always has the same version.
+     */
+    private long versionHigh;
+    private long versionLow;
 
     public ServiceEntryIndex(ServiceConverter converter, LongSupplier wallClockMillis) {
         this.converter = converter;
@@ -120,7 +127,7 @@ public final class ServiceEntryIndex {
                 }
                 all.addAll(list);
             }
-            snapshot = new ResourceSet(IstioKind.SERVICE_ENTRY, versionOf(all), all);
+            snapshot = new ResourceSet(IstioKind.SERVICE_ENTRY, setVersion(), all);
             dirty = false;
         }
         return snapshot;
@@ -206,16 +213,23 @@ public final class ServiceEntryIndex {
     }
 
     private void serve(ServiceKey key, McpResource resource) {
-        servedByNamespace.computeIfAbsent(key.namespaceId(), n -> new TreeMap<>()).put(resource.name(), resource);
+        McpResource replaced = servedByNamespace.computeIfAbsent(key.namespaceId(), n -> new TreeMap<>())
+                .put(resource.name(), resource);
+        if (replaced != null) {
+            addToVersion(replaced, false);
+        }
+        addToVersion(resource, true);
         namespaceSnapshots.remove(key.namespaceId());
         dirty = true;
     }
 
     private void unserve(ServiceKey key, String name) {
         TreeMap<String, McpResource> served = servedByNamespace.get(key.namespaceId());
-        if (served == null || served.remove(name) == null) {
+        McpResource removed = served == null ? null : served.remove(name);
+        if (removed == null) {
             return;
         }
+        addToVersion(removed, false);
         if (served.isEmpty()) {
             servedByNamespace.remove(key.namespaceId());
         }
@@ -223,15 +237,26 @@ public final class ServiceEntryIndex {
         dirty = true;
     }
 
-    private static String versionOf(List<McpResource> resources) {
-        MessageDigest digest = Sha256.newDigest();
-        for (McpResource r : resources) {
-            digest.update(r.name().getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(r.version().getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) '\n');
+    /** Adds ({@code add}) or subtracts one resource's contribution to the set's version. */
+    private void addToVersion(McpResource resource, boolean add) {
+        byte[] digest = Sha256.newDigest().digest(
+                (resource.name() + '\0' + resource.version()).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(digest);
+        long high = bytes.getLong();
+        long low = bytes.getLong();
+        if (add) {
+            long sum = versionLow + low;
+            versionHigh += high + (Long.compareUnsigned(sum, versionLow) < 0 ? 1 : 0);
+            versionLow = sum;
+        } else {
+            long difference = versionLow - low;
+            versionHigh -= high + (Long.compareUnsigned(versionLow, low) < 0 ? 1 : 0);
+            versionLow = difference;
         }
-        return Sha256.prefix(digest.digest(), 16);
+    }
+
+    private String setVersion() {
+        return String.format("%016x%016x", versionHigh, versionLow);
     }
 
     /** What {@link #apply} did. */

@@ -59,6 +59,26 @@ class ServiceEntryIndexTest {
     }
 
     @Test
+    void theSetVersionDependsOnlyOnWhatIsServed() {
+        ServiceKey a = key("ns1", "a");
+        ServiceKey b = key("ns2", "b");
+        index.apply(a, state(a, 1));
+        String onlyA = index.snapshot().version();
+        index.apply(b, state(b, 1));
+        String both = index.snapshot().version();
+        assertThat(both).isNotEqualTo(onlyA);
+        index.apply(b, Optional.empty());
+        assertThat(index.snapshot().version()).isEqualTo(onlyA);
+
+        ServiceEntryIndex other = new ServiceEntryIndex(converter, wallClock::get);
+        other.apply(b, state(b, 1));
+        other.apply(a, state(a, 1));
+        assertThat(other.snapshot().version()).isEqualTo(both);
+        other.apply(a, state(a, 2));
+        assertThat(other.snapshot().version()).isNotEqualTo(both);
+    }
+
+    @Test
     void createTimeStaysForTheLifeOfTheServiceAndResetsAfterDeletion() throws Exception {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
