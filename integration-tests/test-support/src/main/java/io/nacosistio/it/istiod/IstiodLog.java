@@ -40,8 +40,12 @@ public final class IstiodLog {
             "Error deleting an outdated resource from the store",
             "Invalid data");
 
-    /** What istiod's MCP client logs when its stream to a config source ends (it then reconnects). */
-    public static final String STREAM_CLOSED = "connection closed with err";
+    /**
+     * What istiod's MCP client logs when its stream to a config source ends (it then reconnects):
+     * {@code connection closed with err} since 1.2x, {@code Connection closed for node ... with err} in 1.22.
+     */
+    public static final Pattern STREAM_CLOSED = Pattern.compile("connection closed (for node \\S+ )?with err",
+            Pattern.CASE_INSENSITIVE);
 
     /** What a gRPC peer that refuses istiod's keepalive pings causes. */
     public static final Pattern KEEPALIVE_TROUBLE = Pattern.compile("too_many_pings|GOAWAY|ENHANCE_YOUR_CALM",
@@ -145,7 +149,7 @@ public final class IstiodLog {
 
     /** Lines where istiod's MCP stream ended. */
     public List<String> streamClosures() {
-        return containing(List.of(STREAM_CLOSED));
+        return matching(text -> STREAM_CLOSED.matcher(text).find());
     }
 
     /**
