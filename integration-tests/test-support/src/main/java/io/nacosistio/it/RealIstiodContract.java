@@ -226,20 +226,15 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             long configMillis = TimeUnit.NANOSECONDS.toMillis(lastSeen - published);
             System.out.printf("config publish -> all five documents in istiod's configz: %d ms%n", configMillis);
             assertThat(configMillis).isLessThanOrEqualTo(CHANGE_BOUND_MILLIS);
-            JsonNode route = byKey(istiod.awaitConfigs("VirtualService",
-                    s -> byKey(s, "e2e-config/e2e-orders-route").isPresent(), 1_000, "route")
-                    , "e2e-config/e2e-orders-route").orElseThrow().spec();
+            JsonNode route = stored("VirtualService", "e2e-config/e2e-orders-route").spec();
             assertThat(texts(route.path("hosts"))).containsExactly("e2e-orders.default-group.public.nacos");
             assertThat(route.path("http").get(0).path("route")).hasSize(2);
-            JsonNode subsets = byKey(istiod.awaitConfigs("DestinationRule", s -> true, 1_000, "rules"),
-                    "e2e-config/e2e-orders-subsets").orElseThrow().spec();
+            JsonNode subsets = stored("DestinationRule", "e2e-config/e2e-orders-subsets").spec();
             assertThat(subsets.path("subsets")).hasSize(2);
             assertThat(subsets.path("trafficPolicy").path("tls").path("mode").asText()).isEqualTo("ISTIO_MUTUAL");
-            JsonNode strict = byKey(istiod.awaitConfigs("PeerAuthentication", s -> true, 1_000, "mtls"),
-                    "e2e-config/e2e-strict").orElseThrow().spec();
+            JsonNode strict = stored("PeerAuthentication", "e2e-config/e2e-strict").spec();
             assertThat(strict.path("mtls").path("mode").asText()).isEqualTo("STRICT");
-            JsonNode deny = byKey(istiod.awaitConfigs("AuthorizationPolicy", s -> true, 1_000, "policy"),
-                    "e2e-config/e2e-deny-admin").orElseThrow().spec();
+            JsonNode deny = stored("AuthorizationPolicy", "e2e-config/e2e-deny-admin").spec();
             assertThat(deny.path("action").asText()).isEqualTo("DENY");
 
             // Shift traffic: the new weights reach istiod.
@@ -247,8 +242,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             istiod.awaitConfigs("VirtualService", s -> byKey(s, "e2e-config/e2e-orders-route")
                     .map(c -> c.spec().path("http").get(0).path("route").get(1).path("weight").asInt() == 80)
                     .orElse(false), 5_000, "the 20/80 split");
-            String acceptedVersion = byKey(istiod.awaitConfigs("VirtualService", s -> true, 1_000, "route"),
-                    "e2e-config/e2e-orders-route").orElseThrow().resourceVersion();
+            String acceptedVersion = stored("VirtualService", "e2e-config/e2e-orders-route").resourceVersion();
 
             // A typo in the route is refused by the plugin (it says so on its debug view): istiod keeps 20/80.
             String broken = ordersMesh(20, 90).replace("  - route:", "  - rout:");
@@ -256,8 +250,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             awaitPluginDebug("/debug/config", "spec.http[0].rout: unknown field; did you mean route?");
             // The refusal is decided; give a wrongly sent update the time istiod needs to show it.
             Thread.sleep(500);
-            IstiodConfig kept = byKey(istiod.awaitConfigs("VirtualService", s -> true, 1_000, "route"),
-                    "e2e-config/e2e-orders-route").orElseThrow();
+            IstiodConfig kept = stored("VirtualService", "e2e-config/e2e-orders-route");
             assertThat(kept.resourceVersion()).isEqualTo(acceptedVersion);
             assertThat(kept.spec().path("http").get(0).path("route").get(1).path("weight").asInt()).isEqualTo(80);
 
@@ -349,6 +342,12 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
                   mtls:
                     mode: STRICT
                 """.formatted(v1Weight, v2Weight);
+    }
+
+    /** The config istiod holds now under {@code key}; it must be there. */
+    private IstiodConfig stored(String kind, String key) throws Exception {
+        return istiod.configs(kind).stream().filter(c -> c.key().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("istiod holds no " + kind + " " + key));
     }
 
     private static Optional<IstiodConfig> byKey(Istiod.Seen seen, String key) {
