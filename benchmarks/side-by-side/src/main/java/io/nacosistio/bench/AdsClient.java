@@ -58,6 +58,7 @@ final class AdsClient implements AutoCloseable {
             .setResponseMarshaller(new LightResponse.Marshaller())
             .build();
     private static final AtomicInteger IDS = new AtomicInteger();
+    static final int BUILT_IN_ATTEMPTS = 8;
 
     private final MeshServer server;
     private final Mode mode;
@@ -159,6 +160,35 @@ final class AdsClient implements AutoCloseable {
                 () -> server.label() + " client never received " + services + " ServiceEntries; last: "
                         + lastServiceEntry() + "; error: " + error);
         return firstWithAtLeast(services);
+    }
+
+    /**
+     * A subscribed client that holds at least {@code services} ServiceEntries. The built-in module fails a stream
+     * that subscribes while another one does, or before it built its first snapshot after registrations; such a
+     * stream is closed, {@code onBuiltInFailure} told, and a new one tried after a growing pause (at most
+     * {@link #BUILT_IN_ATTEMPTS} attempts). A plugin stream that fails is an error at once.
+     */
+    static AdsClient subscribeSynced(MeshServer server, int port, Mode mode, ChangeTracker tracker, int services,
+            long timeoutMillis, Runnable onBuiltInFailure) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            AdsClient client = new AdsClient(server, port, mode, tracker).subscribe();
+            try {
+                if (client.awaitServiceEntries(services, timeoutMillis, true) == null) {
+                    throw new IllegalStateException(server.label() + " stream failed before it held " + services
+                            + " ServiceEntries: " + client.error());
+                }
+                return client;
+            } catch (IllegalStateException e) {
+                client.close();
+                if (server != MeshServer.BUILT_IN || client.error() == null || attempt >= BUILT_IN_ATTEMPTS) {
+                    throw e;
+                }
+                onBuiltInFailure.run();
+                Log.info("built-in: stream failed while subscribing (%s); reconnecting in %d s", client.error(),
+                        attempt);
+                Thread.sleep(attempt * 1000L);
+            }
+        }
     }
 
     static void await(BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> failure)

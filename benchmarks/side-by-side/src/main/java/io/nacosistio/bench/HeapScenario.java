@@ -38,13 +38,12 @@ final class HeapScenario {
             if (mode != HeapMode.NONE) {
                 MeshServer server = mode == HeapMode.PLUGIN ? MeshServer.PLUGIN : MeshServer.BUILT_IN;
                 // The first client waits for the server to catch up with the fill; the timed ones find it ready.
-                try (AdsClient warm = new AdsClient(server, nacos.port(server), AdsClient.Mode.COUNT, null).subscribe()) {
-                    warm.awaitServiceEntries(services, SYNC_TIMEOUT_MILLIS);
-                }
+                AdsClient.subscribeSynced(server, nacos.port(server), AdsClient.Mode.COUNT, null, services,
+                        SYNC_TIMEOUT_MILLIS, () -> { }).close();
                 for (int run = 0; run < config.fullSyncRuns(); run++) {
-                    try (AdsClient client = new AdsClient(server, nacos.port(server), AdsClient.Mode.COUNT, null)) {
-                        client.subscribe();
-                        AdsClient.Arrival full = client.awaitServiceEntries(services, SYNC_TIMEOUT_MILLIS);
+                    try (AdsClient client = AdsClient.subscribeSynced(server, nacos.port(server), AdsClient.Mode.COUNT,
+                            null, services, SYNC_TIMEOUT_MILLIS, () -> { })) {
+                        AdsClient.Arrival full = client.firstWithAtLeast(services);
                         syncMillis.add((full.nanos() - client.subscribedAtNanos()) / 1e6);
                         bytes = full.bytes();
                     }

@@ -26,6 +26,8 @@ final class Report {
     private final double seconds;
     private final Results.ServerResults plugin;
     private final Results.ServerResults builtIn;
+    /** The way from the output directory to docs/benchmarks, for links; set by {@link #writeTo}. */
+    private String docsPrefix = "";
 
     Report(ScenarioConfig config, Results.SideBySide run, List<Results.Heap> heap, double seconds) {
         this.config = config;
@@ -37,6 +39,10 @@ final class Report {
     }
 
     void writeTo(Path dir) throws IOException {
+        // RESULTS.md links the method and the JMH page in docs/benchmarks, wherever it is written.
+        String toDocs = dir.toAbsolutePath().normalize().relativize(Path.of("docs/benchmarks").toAbsolutePath())
+                .toString().replace('\\', '/');
+        docsPrefix = toDocs.isEmpty() ? "" : toDocs + "/";
         Files.writeString(dir.resolve("RESULTS.md"), markdown());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("config", config.asMap());
@@ -108,7 +114,8 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark results: this plugin and Nacos's built-in istio module, side by side\n\n");
         md.append("Written by `bench/run.sh --").append(config.mode()).append("`; method, what each number means "
-                + "and the findings behind the misses: [README.md](README.md). Do not edit: run the command again.\n\n");
+                + "and the findings behind the misses: [README.md](" + docsPrefix + "README.md). Do not edit: run the "
+                + "command again.\n\n");
         md.append(String.format(Locale.ROOT, "- Machine: %d cores (%s), %.1f GiB memory, %s, %s.%n", m.cores(), m.cpu(),
                 m.memoryBytes() / (double) (1L << 30), m.os(), m.jvm()));
         md.append("- Date: ").append(m.date()).append(".\n");
@@ -130,6 +137,9 @@ final class Report {
                 run.clientsPerServer(), run.builtInStreamFailures() == 0 ? ""
                         : String.format(Locale.ROOT, "; %d built-in streams failed while subscribing and were "
                                 + "reconnected", run.builtInStreamFailures())));
+        md.append(String.format(Locale.ROOT, "- Warm-up: %,d registry changes in %.1f s before anything was measured, "
+                + "so that both servers are measured in their steady state, their code compiled by the JIT.%n",
+                run.warmUpChanges(), run.warmUpSeconds()));
         md.append("- Servers: the plugin with its defaults (quiet period 100 ms, max delay 1 s); "
                 + (builtIn == null ? "Nacos's built-in module **off** in this run (`--built-in false`)"
                         : "the built-in module with its defaults (debounce 100 ms, max 5 s)") + ".\n\n");
@@ -155,11 +165,15 @@ final class Report {
                 pair(pc.staleness()), b(r -> pair(r.churn().staleness())),
                 pc.staleness().p99() <= MAX_DELAY_MS + 100 && pc.undelivered() == 0);
         row(md, "3", "CPU per 1,000 changes, the server's own threads", "≤ built-in ÷ 10",
-                num(pc.cpuSecondsPer1000Changes(), 3) + " s", b(r -> num(r.churn().cpuSecondsPer1000Changes(), 3) + " s"),
+                num(pc.cpuSecondsPer1000Changes(), 3) + " s" + ratio(builtIn == null ? Double.NaN
+                        : builtIn.churn().cpuSecondsPer1000Changes(), pc.cpuSecondsPer1000Changes()),
+                b(r -> num(r.churn().cpuSecondsPer1000Changes(), 3) + " s"),
                 builtIn == null ? null : pc.cpuSecondsPer1000Changes() * 10 <= builtIn.churn().cpuSecondsPer1000Changes());
-        row(md, "3", "same, built-in without its two busy debounce loops", "≤ that ÷ 10",
-                num(pc.cpuSecondsPer1000Changes(), 3) + " s", b(r -> num(builtInWorkPer1000(), 3) + " s"),
-                builtIn == null ? null : pc.cpuSecondsPer1000Changes() * 10 <= builtInWorkPer1000());
+        // The target counts the module's whole CPU, its busy loops included; this row shows the rest for comparison.
+        row(md, "3", "same, built-in counted without its two busy debounce loops", "",
+                num(pc.cpuSecondsPer1000Changes(), 3) + " s" + ratio(builtIn == null ? Double.NaN
+                        : builtInWorkPer1000(), pc.cpuSecondsPer1000Changes()),
+                b(r -> num(builtInWorkPer1000(), 3) + " s"), null);
         row(md, "4", String.format(Locale.ROOT, "idle CPU, %d clients, %.0f s, own threads", run.clientsPerServer(),
                         plugin.idle().seconds()), "< 1 % of one core", num(plugin.idle().percentOfOneCore(), 3) + " %",
                 b(r -> num(r.idle().percentOfOneCore(), 1) + " %"), plugin.idle().percentOfOneCore() < 1);
@@ -188,10 +202,15 @@ final class Report {
                 num(plugin.fullSync().bytesPerEndpoint(), 1) + " B", b(r -> num(r.fullSync().bytesPerEndpoint(), 1) + " B"),
                 builtIn == null ? null : plugin.fullSync().bytesPerEndpoint() <= builtIn.fullSync().bytesPerEndpoint());
         Results.Stall ps = plugin.stall();
-        row(md, "8", String.format(Locale.ROOT, "%d streams, one stalled: latency of every change on each other "
-                + "stream, p50 / p99", ps.streams()), "p99 ≤ " + ms(QUIET_MS + 100), pair(ps.latencyOtherStreams()),
-                b(r -> pair(r.stall().latencyOtherStreams())),
-                ps.latencyOtherStreams().p99() <= QUIET_MS + 100 && ps.undelivered() == 0);
+        row(md, "8", String.format(Locale.ROOT, "%d streams, none stalled: latency of every change on each stream, "
+                + "p50 / p99", ps.streams() - 1), "", pair(ps.latencyBeforeStall()),
+                b(r -> pair(r.stall().latencyBeforeStall())), null);
+        // "Others keep their latency": as without the stalled stream, within the quiet-period target's 100 ms margin.
+        double keptP99 = Math.max(QUIET_MS, ps.latencyBeforeStall().p99()) + 100;
+        row(md, "8", String.format(Locale.ROOT, "the same with one more stream that never reads: latency on each "
+                + "other stream, p50 / p99", ps.streams()), "p99 ≤ the above + 100 ms (" + ms(keptP99) + ")",
+                pair(ps.latencyOtherStreams()), b(r -> pair(r.stall().latencyOtherStreams())),
+                ps.latencyOtherStreams().p99() <= keptP99 && ps.undelivered() == 0);
         row(md, "8", String.format(Locale.ROOT, "stalled stream: ServiceEntry responses it receives once it reads "
                         + "again, after %d changes (a per-change queue would give %d)", ps.changes(), ps.changes() + 1),
                 "ends on the latest state, fewer responses than changes",
@@ -199,7 +218,8 @@ final class Report {
                 b(r -> r.stall().responsesToStalledAfterResume()
                         + (r.stall().stalledReachedLatest() ? ", latest" : ", NOT the latest")),
                 ps.responsesToStalledAfterResume() <= ps.changes() && ps.stalledReachedLatest());
-        row(md, "8", "growth while stalled: heap after GC / the server's gRPC buffer pool (peak)", "bounded",
+        row(md, "8", "growth while stalled: heap after GC of the whole JVM (both servers, every client) / the "
+                + "server's gRPC buffer pool (peak)", "bounded",
                 mib(ps.heapAfterGcAfter() - ps.heapAfterGcBefore()) + " / " + mib(ps.directMax() - ps.directBefore()),
                 b(r -> mib(r.stall().heapAfterGcAfter() - r.stall().heapAfterGcBefore()) + " / "
                         + mib(r.stall().directMax() - r.stall().directBefore())),
@@ -209,7 +229,8 @@ final class Report {
                         + " / " + num(pl.pluginSnapshotsPerChange(), 2), "–",
                 Math.abs(pl.pluginConversionsPerChange() - 1) < 0.05 && Math.abs(pl.pluginReadsPerChange() - 1) < 0.05
                         && pl.pluginSnapshotsPerChange() <= 1.05);
-        md.append("\nThe JMH microbenchmarks (`bench/jmh.sh`, results in [jmh.md](jmh.md)) give the cost of one "
+        md.append("\nThe JMH microbenchmarks (`bench/jmh.sh`, results in [jmh.md](" + docsPrefix
+                + "jmh.md)) give the cost of one "
                 + "conversion and of the set rebuilt after one change at 1k and 10k services.\n\n");
 
         md.append("## Charts\n\n");
@@ -271,10 +292,10 @@ final class Report {
             Results.Stall s = r.stall();
             md.append(String.format(Locale.ROOT, "%s: %d changes while one of %d streams never read; heap after GC "
                             + "%s → %s; %s %s → %s (peak %s); once reading again it received the states %s (the latest "
-                            + "is %d) and caught up in %s. ", r.server(), s.changes(), s.streams(),
-                    mib(s.heapAfterGcBefore()), mib(s.heapAfterGcAfter()), s.directCounter(), mib(s.directBefore()),
-                    mib(s.directAfter()), mib(s.directMax()), s.statesToStalled(), s.latestState(),
-                    ms(s.stalledCatchUpMillis())));
+                            + "is %d) and caught up in %s; CPU by thread group in that window (s): %s. ", r.server(),
+                    s.changes(), s.streams(), mib(s.heapAfterGcBefore()), mib(s.heapAfterGcAfter()), s.directCounter(),
+                    mib(s.directBefore()), mib(s.directAfter()), mib(s.directMax()), s.statesToStalled(),
+                    s.latestState(), ms(s.stalledCatchUpMillis()), groups(s.cpuByThreadGroup())));
         }
         md.append("States are numbered in the order the measuring stream received them.\n");
     }
@@ -297,6 +318,25 @@ final class Report {
         md.append("| ").append(n).append(" | ").append(what).append(" | ").append(target.isEmpty() ? "–" : target)
                 .append(" | ").append(plugin).append(" | ").append(builtIn).append(" | ")
                 .append(met == null ? "–" : met ? "**pass**" : "**miss**").append(" |\n");
+    }
+
+    /** {@code group 1.23, group 0.45} in the map's order; empty for results written before it was recorded. */
+    private static String groups(Map<String, Double> cpu) {
+        if (cpu == null || cpu.isEmpty()) {
+            return "not recorded";
+        }
+        StringBuilder sb = new StringBuilder();
+        cpu.forEach((group, seconds) -> sb.append(sb.length() == 0 ? "" : ", ").append('`').append(group)
+                .append("` ").append(num(seconds, 2)));
+        return sb.toString();
+    }
+
+    /** " (N× lower)" when the built-in figure is known. */
+    private static String ratio(double builtIn, double plugin) {
+        if (Double.isNaN(builtIn) || plugin <= 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (%.1f× lower)", builtIn / plugin);
     }
 
     private static String pair(Distribution d) {

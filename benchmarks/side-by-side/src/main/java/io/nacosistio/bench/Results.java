@@ -39,7 +39,8 @@ final class Results {
     }
 
     /** Measurement 8: many streams, one of them stalled. */
-    record Stall(int streams, int changes, Distribution latencyOtherStreams, int undelivered,
+    record Stall(int streams, int changes, Distribution latencyBeforeStall, Distribution latencyOtherStreams,
+            Map<String, Double> cpuByThreadGroup, int undelivered,
             long heapAfterGcBefore, long heapAfterGcAfter, long directBefore, long directAfter, long directMax,
             String directCounter, int responsesToStalledAfterResume, List<Integer> statesToStalled, int latestState,
             double stalledCatchUpMillis, boolean stalledReachedLatest) {
@@ -60,7 +61,8 @@ final class Results {
 
     /** The side-by-side run: one Nacos, both servers, the same registry and clients. */
     record SideBySide(Machine machine, int services, int endpointsPerService, double bootSeconds, double fillSeconds,
-            int clientsPerServer, double churnTargetRate, double churnSeconds, int churnChanges,
+            int clientsPerServer, int warmUpChanges, double warmUpSeconds, double churnTargetRate, double churnSeconds,
+            int churnChanges,
             double churnAchievedRate, double processIdleCores, Map<String, Double> idleCpuByThreadGroup,
             Map<String, Double> pluginChurnCounters, List<ServerResults> servers, PluginHeap pluginHeap,
             int builtInStreamFailures, Load load, double runSeconds) {

@@ -7,19 +7,21 @@ import java.util.Map;
  * Sizes and durations of one benchmark run; {@link #quick()} and {@link #full()} are the two presets, and any
  * field can be overridden with {@code --name value} (e.g. {@code --services 2000}). {@code heapJvms} adds the
  * separate heap runs (one Nacos each with neither server, only the plugin, only the built-in module);
+ * {@code warmUpChanges} are made at the churn rate before anything is measured, so that both servers are
+ * measured in their steady state (code compiled by the JIT), as in a Nacos that has run for a while;
  * {@code builtIn} false leaves Nacos's built-in module off, to see the plugin without the module's busy loops
  * on the same cores.
  */
-record ScenarioConfig(int services, int endpoints, int largeServices, int clients, int latencyChanges,
-        double churnRate, int churnSeconds, int idleSeconds, int stallStreams, int stallChanges, int fullSyncRuns,
-        boolean heapJvms, boolean builtIn, String mode) {
+record ScenarioConfig(int services, int endpoints, int largeServices, int clients, int warmUpChanges,
+        int latencyChanges, double churnRate, int churnSeconds, int idleSeconds, int stallStreams, int stallChanges,
+        int fullSyncRuns, boolean heapJvms, boolean builtIn, String mode) {
 
     static ScenarioConfig quick() {
-        return new ScenarioConfig(200, 10, 1000, 10, 10, 200, 10, 10, 10, 8, 2, false, true, "quick");
+        return new ScenarioConfig(200, 10, 1000, 10, 1000, 30, 200, 20, 20, 10, 15, 3, false, true, "quick");
     }
 
     static ScenarioConfig full() {
-        return new ScenarioConfig(1000, 10, 10000, 10, 60, 200, 60, 60, 100, 30, 5, true, true, "full");
+        return new ScenarioConfig(1000, 10, 10000, 10, 3000, 60, 200, 60, 60, 100, 30, 5, true, true, "full");
     }
 
     Map<String, String> asMap() {
@@ -28,6 +30,7 @@ record ScenarioConfig(int services, int endpoints, int largeServices, int client
         m.put("endpoints", Integer.toString(endpoints));
         m.put("large-services", Integer.toString(largeServices));
         m.put("clients", Integer.toString(clients));
+        m.put("warm-up-changes", Integer.toString(warmUpChanges));
         m.put("latency-changes", Integer.toString(latencyChanges));
         m.put("churn-rate", Double.toString(churnRate));
         m.put("churn-seconds", Integer.toString(churnSeconds));
@@ -55,8 +58,9 @@ record ScenarioConfig(int services, int endpoints, int largeServices, int client
 
     static ScenarioConfig fromMap(Map<String, String> m) {
         ScenarioConfig c = new ScenarioConfig(positive(m, "services"), positive(m, "endpoints"),
-                positive(m, "large-services"), positive(m, "clients"), positive(m, "latency-changes"),
-                Double.parseDouble(m.get("churn-rate")), positive(m, "churn-seconds"), positive(m, "idle-seconds"),
+                positive(m, "large-services"), positive(m, "clients"), positive(m, "warm-up-changes"),
+                positive(m, "latency-changes"), Double.parseDouble(m.get("churn-rate")), positive(m, "churn-seconds"),
+                positive(m, "idle-seconds"),
                 positive(m, "stall-streams"), positive(m, "stall-changes"), positive(m, "full-sync-runs"),
                 bool(m, "heap-jvms"), bool(m, "built-in"), m.get("mode"));
         if (c.stallStreams < 3) {

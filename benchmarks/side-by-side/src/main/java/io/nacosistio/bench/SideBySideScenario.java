@@ -9,15 +9,17 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * One Nacos 3.1 with both servers, one registry, the same clients on each server, measured phase by phase:
- * full sync and wire size (6, 7), idle (4), latency at one change per second (1), churn (2, 3), and many
- * streams with one stalled (8), the last once per server so that one server's stalled stream does not load the
- * other's measurement. Then the registry grows to the large size: full sync there (6), and the heap the plugin
- * retains (5), weighed before and after stopping the plugin in place.
+ * One Nacos 3.1 with both servers, one registry, the same clients on each server, measured phase by phase after
+ * an unmeasured warm-up of registry changes: full sync and wire size (6, 7), idle (4), latency at one change per
+ * second (1), churn (2, 3), and many streams with one stalled (8), the last once per server so that one server's
+ * stalled stream does not load the other's measurement. Then the registry grows to the large size: full sync
+ * there (6), and the heap the plugin retains (5), weighed before and after stopping the plugin in place.
  *
  * <p>Clients connect one after another: the built-in module builds every first response with a generator
  * object shared by all streams, and streams subscribing at the same moment fail with "Application error
- * processing RPC". A built-in stream that fails that way is reconnected (at most three times) and counted.
+ * processing RPC" (a ConcurrentModificationException in Nacos's log); so does a stream that subscribes before
+ * the module built its first snapshot after registrations (a NullPointerException). A built-in stream that
+ * fails that way is reconnected after a growing pause (at most eight attempts) and counted.
  */
 final class SideBySideScenario {
 
@@ -47,7 +49,6 @@ final class SideBySideScenario {
             for (MeshServer server : servers) {
                 connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()).close();
             }
-            Map<MeshServer, Results.FullSync> fullSync = fullSync(nacos, config.services());
             PluginMetrics metrics = new PluginMetrics(nacos.debugPort());
             ChangeDriver driver = new ChangeDriver(registry);
 
@@ -57,6 +58,13 @@ final class SideBySideScenario {
                 trackers.put(server, new ChangeTracker(server));
                 clients.put(server, connect(nacos, server, config.clients(), trackers.get(server), false));
             }
+            Log.info("warm-up: %d changes at %.0f/s, not measured", config.warmUpChanges(), config.churnRate());
+            ChangeDriver.Outcome warmUp = driver.run(config.churnRate(), config.warmUpChanges(),
+                    List.copyOf(trackers.values()));
+            awaitDelivered(trackers.values(), 60_000);
+            trackers.values().forEach(ChangeTracker::clear);
+            Log.info("warm-up made %d changes in %.1f s", warmUp.applied(), warmUp.seconds());
+            Map<MeshServer, Results.FullSync> fullSync = fullSync(nacos, config.services());
             Thread.sleep(5000);
 
             Log.info("idle: %d clients per server, %d s", config.clients(), config.idleSeconds());
@@ -103,6 +111,8 @@ final class SideBySideScenario {
                         topThreads(idleEnd.secondsByThreadSince(idleStart), server)));
             }
             clients.values().forEach(list -> list.forEach(AdsClient::close));
+            // The heap is weighed for the whole JVM in the stall phase: let both servers work off the churn first.
+            Thread.sleep(10_000);
 
             Map<MeshServer, Results.Stall> stall = new EnumMap<>(MeshServer.class);
             for (MeshServer server : servers) {
@@ -124,7 +134,8 @@ final class SideBySideScenario {
             Results.Load load = new Results.Load(loadBefore, MachineCpu.loadAverage(),
                     runEnd.machineBusyCoresSince(runCpu), runEnd.processSecondsSince(runCpu) / runEnd.wallSecondsSince(runCpu));
             return new Results.SideBySide(Environment.machine(), config.services(), config.endpoints(),
-                    nacos.bootSeconds(), fillSeconds, config.clients(), config.churnRate(), config.churnSeconds(),
+                    nacos.bootSeconds(), fillSeconds, config.clients(), warmUp.applied(), warmUp.seconds(),
+                    config.churnRate(), config.churnSeconds(),
                     churnRun.applied(), churnRun.applied() / (churnCount / config.churnRate()),
                     idleEnd.processSecondsSince(idleStart) / idleWall, idleGroups, churnCounters, perServer,
                     pluginHeap, builtInStreamFailures, load,
@@ -176,26 +187,11 @@ final class SideBySideScenario {
         return list;
     }
 
-    /** One client that holds every service; a built-in stream that fails while subscribing is tried again. */
+    /** One client that holds every service; built-in streams that failed while subscribing are counted. */
     private AdsClient connectSynced(BenchNacos nacos, MeshServer server, AdsClient.Mode mode, ChangeTracker tracker,
             int services) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            AdsClient client = new AdsClient(server, nacos.port(server), mode, tracker).subscribe();
-            try {
-                if (client.awaitServiceEntries(services, SYNC_TIMEOUT_MILLIS, true) == null) {
-                    throw new IllegalStateException(server.label() + " stream failed before it held " + services
-                            + " ServiceEntries: " + client.error());
-                }
-                return client;
-            } catch (IllegalStateException e) {
-                client.close();
-                if (server != MeshServer.BUILT_IN || client.error() == null || attempt >= 3) {
-                    throw e;
-                }
-                builtInStreamFailures++;
-                Log.info("built-in: stream failed while subscribing (%s); reconnecting", client.error());
-            }
-        }
+        return AdsClient.subscribeSynced(server, nacos.port(server), mode, tracker, services, SYNC_TIMEOUT_MILLIS,
+                () -> builtInStreamFailures++);
     }
 
     /** Measurement 5: heap after full collections with the plugin running, then after stopping it. */
@@ -312,15 +308,29 @@ final class SideBySideScenario {
         return top;
     }
 
-    /** Measurement 8 against one server: many streams, one of which never reads, while changes go on. */
+    /**
+     * Measurement 8 against one server: many streams receive changes, first all reading, then with one more stream
+     * that never reads; the others' latency in both rounds, and what the stalled one receives once it reads.
+     */
     private Results.Stall stall(BenchNacos nacos, MeshServer server, ChangeDriver driver) throws Exception {
         Log.info("%s: %d streams, one stalled, %d changes at one per second", server.label(), config.stallStreams(),
                 config.stallChanges());
         ChangeTracker tracker = new ChangeTracker(server);
-        List<AdsClient> clients = connect(nacos, server, config.stallStreams(), tracker, true);
-        AdsClient stalled = clients.get(clients.size() - 1);
+        List<AdsClient> clients = connect(nacos, server, config.stallStreams() - 1, tracker, false);
         boolean plugin = server == MeshServer.PLUGIN;
         try {
+            // The same streams and changes without a stalled stream first: what "keeping their latency" compares to.
+            driver.run(1.0, config.stallChanges(), List.of(tracker));
+            awaitDelivered(List.of(tracker), 30_000);
+            List<Long> before = new ArrayList<>();
+            for (AdsClient c : clients) {
+                before.addAll(deliveryLatencies(tracker.deliveries(), tracker, c));
+            }
+            tracker.clear();
+            Log.info("%s: %d streams, none stalled: latency p50 %.0f / p99 %.0f ms", server.label(), clients.size(),
+                    Distribution.ofNanos(before).p50(), Distribution.ofNanos(before).p99());
+            AdsClient stalled = new AdsClient(server, nacos.port(server), AdsClient.Mode.STALL, null).subscribe();
+            clients.add(stalled);
             Thread.sleep(2000);
             long heapBefore = Memory.heapAfterGc();
             long directBefore = plugin ? Memory.pluginGrpcBuffers() : Memory.nacosGrpcBuffers();
@@ -337,8 +347,10 @@ final class SideBySideScenario {
             }, "bench-memory-sampler");
             sampler.setDaemon(true);
             sampler.start();
+            ThreadCpu cpuStart = ThreadCpu.take();
             ChangeDriver.Outcome run = driver.run(1.0, config.stallChanges(), List.of(tracker));
             awaitDelivered(List.of(tracker), 30_000);
+            Map<String, Double> cpu = ThreadCpu.take().secondsByGroupSince(cpuStart);
             sampler.interrupt();
             sampler.join();
             long heapAfter = Memory.heapAfterGc();
@@ -371,7 +383,8 @@ final class SideBySideScenario {
                 statesReceived.add(tracker.orderOf(a.version()));
             }
             Results.Stall result = new Results.Stall(config.stallStreams(), run.applied(),
-                    Distribution.ofNanos(latencies), tracker.undelivered(), heapBefore, heapAfter, directBefore,
+                    Distribution.ofNanos(before), Distribution.ofNanos(latencies), cpu, tracker.undelivered(), heapBefore,
+                    heapAfter, directBefore,
                     directAfter, directMax[0], plugin ? "the plugin's own gRPC buffer pool" : "Nacos's gRPC buffer pool (shared)",
                     (int) stalled.serviceEntryResponses(), statesReceived, tracker.orderOf(latest), catchUp, reached);
             Log.info("%s: others' latency p50 %.0f / p99 %.0f ms; heap %d -> %d MB; direct %d -> %d (max %d) MB; "

@@ -1,12 +1,11 @@
 package io.nacosistio.plugin.convert;
 
-import java.util.regex.Pattern;
-
-/** Istio's label validity (pkg/config/labels): what endpoint and resource labels may contain. */
+/**
+ * Istio's label validity (pkg/config/labels): what endpoint and resource labels may contain. A name is
+ * {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]}; checked character by character rather than with a regular
+ * expression because every endpoint label of every converted service passes through here.
+ */
 final class Labels {
-
-    private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    private static final Pattern VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
     private static final int MAX_NAME = 63;
     private static final int MAX_K8S_VALUE = 63;
 
@@ -27,12 +26,31 @@ final class Labels {
                 return false;
             }
         }
-        return name.length() <= MAX_NAME && NAME.matcher(name).matches();
+        return name.length() <= MAX_NAME && isName(name);
     }
 
     /** A value as Istio checks it (same characters as names, may be empty; Istio sets no length limit). */
     static boolean isValidValue(String value) {
-        return value != null && VALUE.matcher(value).matches();
+        return value != null && (value.isEmpty() || isName(value));
+    }
+
+    /** Alphanumerics, with {@code - _ .} allowed between the first and the last character. */
+    private static boolean isName(String s) {
+        int last = s.length() - 1;
+        if (last < 0 || !isAlphanumeric(s.charAt(0)) || !isAlphanumeric(s.charAt(last))) {
+            return false;
+        }
+        for (int i = 1; i < last; i++) {
+            char c = s.charAt(i);
+            if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     /** A label Kubernetes itself would also accept (values at most 63 characters), for resource metadata. */
