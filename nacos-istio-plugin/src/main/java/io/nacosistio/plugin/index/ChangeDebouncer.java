@@ -11,8 +11,11 @@ import java.util.function.LongSupplier;
 /**
  * Collects changed keys from any thread and hands them over in batches, on one executor thread, once
  * changes have been quiet for the quiet period, or at the latest after the max delay since the first
- * pending change. At most one timer is armed at any time: an event never creates a thread or a timer
- * of its own, and nothing runs while nothing changes.
+ * pending change. The max delay bounds when a change is handed over <em>and processed</em>: a batch
+ * forced by it starts early by as long as the previous batch took to process (never earlier than the
+ * quiet period), so that under continuous churn its result is out by the max delay rather than one
+ * processing time after it. At most one timer is armed at any time: an event never creates a thread
+ * or a timer of its own, and nothing runs while nothing changes.
  *
  * <p>Threading: {@link #markDirty} is called from any thread and only touches state under this
  * object's lock; the batch consumer always runs on the given single-thread executor.
@@ -30,6 +33,8 @@ public final class ChangeDebouncer<K> {
     private long lastChangeAt;
     private ScheduledFuture<?> armed;
     private boolean flushRequested;
+    /** How long the batch consumer took last time; written and read on the executor thread only. */
+    private long lastBatchNanos;
 
     public ChangeDebouncer(ScheduledExecutorService executor, long quietMillis, long maxDelayMillis,
             LongSupplier nanoClock, Consumer<Set<K>> batchConsumer) {
@@ -85,7 +90,8 @@ public final class ChangeDebouncer<K> {
             }
             long now = nanoClock.getAsLong();
             long quietEndsAt = lastChangeAt + quietNanos;
-            long deadline = firstPendingAt + maxDelayNanos;
+            long lead = Math.min(lastBatchNanos, maxDelayNanos - quietNanos);
+            long deadline = firstPendingAt + maxDelayNanos - lead;
             long dueAt = Math.min(quietEndsAt, deadline);
             if (now < dueAt && !flushRequested) {
                 // Changes kept arriving during the quiet period: wait for quiet, but never past the deadline.
@@ -96,6 +102,11 @@ public final class ChangeDebouncer<K> {
             batch = pending;
             pending = new LinkedHashSet<>();
         }
-        batchConsumer.accept(batch);
+        long started = nanoClock.getAsLong();
+        try {
+            batchConsumer.accept(batch);
+        } finally {
+            lastBatchNanos = Math.max(0, nanoClock.getAsLong() - started);
+        }
     }
 }

@@ -62,6 +62,44 @@ class ChangeDebouncerTest {
     }
 
     @Test
+    void underChurnStartsABatchEarlyByTheLastBatchsProcessingTime() {
+        List<Long> handedOverAt = new ArrayList<>();
+        ChangeDebouncer<String> slow = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get, batch -> {
+            handedOverAt.add(clock.get());
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200)); // the batch takes 200 ms to process
+        });
+        for (int i = 0; i < 60; i++) {
+            slow.markDirty("k" + i);
+            scheduler.advanceMillis(50);
+        }
+        // First batch: the full max delay after its first change (no processing time known yet). Its processing
+        // moved the clock to 1200 ms, when the next change opens the second batch, which starts 200 ms early so
+        // that it is processed by the max delay after that first change.
+        assertThat(handedOverAt).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(handedOverAt.get(0)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1000));
+        long secondFirstChange = TimeUnit.MILLISECONDS.toNanos(1200);
+        assertThat(handedOverAt.get(1) - secondFirstChange).isEqualTo(TimeUnit.MILLISECONDS.toNanos(800));
+    }
+
+    @Test
+    void aSlowBatchNeverShortensTheNextWaitBelowTheQuietPeriod() {
+        List<Long> handedOverAt = new ArrayList<>();
+        ChangeDebouncer<String> verySlow = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get, batch -> {
+            handedOverAt.add(clock.get());
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        });
+        verySlow.markDirty("a");
+        scheduler.advanceMillis(100);
+        long second = clock.get();
+        for (int i = 0; i < 5; i++) {
+            verySlow.markDirty("b" + i);
+            scheduler.advanceMillis(20);
+        }
+        assertThat(handedOverAt).hasSize(2);
+        assertThat(handedOverAt.get(1) - second).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
     void armsAtMostOneTimerWhateverTheEventRate() {
         for (int i = 0; i < 1000; i++) {
             debouncer.markDirty("k" + i);
@@ -145,7 +183,8 @@ class ChangeDebouncerTest {
                     ((Runnable) next[1]).run();
                 }
             }
-            clock.set(target);
+            // A batch consumer may have moved the clock on (processing takes time): never move it back.
+            clock.set(Math.max(clock.get(), target));
         }
     }
 
