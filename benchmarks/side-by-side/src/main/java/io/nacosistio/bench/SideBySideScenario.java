@@ -56,7 +56,7 @@ final class SideBySideScenario {
             Map<MeshServer, List<AdsClient>> clients = new EnumMap<>(MeshServer.class);
             for (MeshServer server : servers) {
                 trackers.put(server, new ChangeTracker(server));
-                clients.put(server, connect(nacos, server, config.clients(), trackers.get(server), false));
+                clients.put(server, connect(nacos, server, config.clients(), trackers.get(server)));
             }
             Log.info("warm-up: %d changes at %.0f/s, not measured", config.warmUpChanges(), config.churnRate());
             ChangeDriver.Outcome warmUp = driver.run(config.churnRate(), config.warmUpChanges(),
@@ -169,20 +169,13 @@ final class SideBySideScenario {
         return result;
     }
 
-    /**
-     * Connects {@code count} clients one after another, the first one measuring, and waits until each holds every
-     * service; with {@code withStalled} one more client that never reads makes the count.
-     */
-    private List<AdsClient> connect(BenchNacos nacos, MeshServer server, int count, ChangeTracker tracker,
-            boolean withStalled) throws InterruptedException {
+    /** Connects {@code count} clients one after another, the first one measuring, each holding every service. */
+    private List<AdsClient> connect(BenchNacos nacos, MeshServer server, int count, ChangeTracker tracker)
+            throws InterruptedException {
         List<AdsClient> list = new ArrayList<>();
         list.add(connectSynced(nacos, server, AdsClient.Mode.MEASURE, tracker, config.services()));
-        int synced = withStalled ? count - 1 : count;
-        while (list.size() < synced) {
+        while (list.size() < count) {
             list.add(connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()));
-        }
-        if (withStalled) {
-            list.add(new AdsClient(server, nacos.port(server), AdsClient.Mode.STALL, null).subscribe());
         }
         return list;
     }
@@ -316,7 +309,7 @@ final class SideBySideScenario {
         Log.info("%s: %d streams, one stalled, %d changes at one per second", server.label(), config.stallStreams(),
                 config.stallChanges());
         ChangeTracker tracker = new ChangeTracker(server);
-        List<AdsClient> clients = connect(nacos, server, config.stallStreams() - 1, tracker, false);
+        List<AdsClient> clients = connect(nacos, server, config.stallStreams() - 1, tracker);
         boolean plugin = server == MeshServer.PLUGIN;
         try {
             // The same streams and changes without a stalled stream first: what "keeping their latency" compares to.
