@@ -40,9 +40,9 @@ final class Report {
 
     void writeTo(Path dir) throws IOException {
         // RESULTS.md links the method and the JMH page in docs/benchmarks, wherever it is written.
-        String toDocs = dir.toAbsolutePath().normalize().relativize(Path.of("docs/benchmarks").toAbsolutePath())
+        String docsPath = dir.toAbsolutePath().normalize().relativize(Path.of("docs/benchmarks").toAbsolutePath())
                 .toString().replace('\\', '/');
-        docsPrefix = toDocs.isEmpty() ? "" : toDocs + "/";
+        docsPrefix = docsPath.isEmpty() ? "" : docsPath + "/";
         Files.writeString(dir.resolve("RESULTS.md"), markdown());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("config", config.asMap());
