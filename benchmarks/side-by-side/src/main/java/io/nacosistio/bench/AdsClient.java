@@ -58,7 +58,7 @@ final class AdsClient implements AutoCloseable {
             .setResponseMarshaller(new LightResponse.Marshaller())
             .build();
     private static final AtomicInteger IDS = new AtomicInteger();
-    static final int BUILT_IN_ATTEMPTS = 8;
+    private static final int BUILT_IN_ATTEMPTS = 8;
 
     private final MeshServer server;
     private final Mode mode;

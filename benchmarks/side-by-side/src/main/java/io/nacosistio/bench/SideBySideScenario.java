@@ -315,13 +315,15 @@ final class SideBySideScenario {
             // The same streams and changes without a stalled stream first: what "keeping their latency" compares to.
             driver.run(1.0, config.stallChanges(), List.of(tracker));
             awaitDelivered(List.of(tracker), 30_000);
+            List<ChangeTracker.Delivery> baseline = tracker.deliveries();
             List<Long> before = new ArrayList<>();
             for (AdsClient c : clients) {
-                before.addAll(deliveryLatencies(tracker.deliveries(), tracker, c));
+                before.addAll(deliveryLatencies(baseline, tracker, c));
             }
             tracker.clear();
+            Distribution beforeStall = Distribution.ofNanos(before);
             Log.info("%s: %d streams, none stalled: latency p50 %.0f / p99 %.0f ms", server.label(), clients.size(),
-                    Distribution.ofNanos(before).p50(), Distribution.ofNanos(before).p99());
+                    beforeStall.p50(), beforeStall.p99());
             AdsClient stalled = new AdsClient(server, nacos.port(server), AdsClient.Mode.STALL, null).subscribe();
             clients.add(stalled);
             Thread.sleep(2000);
@@ -376,7 +378,7 @@ final class SideBySideScenario {
                 statesReceived.add(tracker.orderOf(a.version()));
             }
             Results.Stall result = new Results.Stall(config.stallStreams(), run.applied(),
-                    Distribution.ofNanos(before), Distribution.ofNanos(latencies), cpu, tracker.undelivered(), heapBefore,
+                    beforeStall, Distribution.ofNanos(latencies), cpu, tracker.undelivered(), heapBefore,
                     heapAfter, directBefore,
                     directAfter, directMax[0], plugin ? "the plugin's own gRPC buffer pool" : "Nacos's gRPC buffer pool (shared)",
                     (int) stalled.serviceEntryResponses(), statesReceived, tracker.orderOf(latest), catchUp, reached);
