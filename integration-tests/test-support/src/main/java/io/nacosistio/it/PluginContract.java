@@ -125,13 +125,13 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         WorkloadEntry first = se.getEndpoints(0);
         WorkloadEntry second = se.getEndpoints(1);
         assertThat(first.getAddress()).isEqualTo("10.10.0.1");
-        assertThat(first.getWeight()).isEqualTo(3);
+        assertThat(first.getWeight()).isEqualTo(300);
         assertThat(first.getPortsMap()).isEmpty();
         assertThat(first.getLocality()).isEqualTo("cn-north/zone-a");
         assertThat(first.getLabelsMap()).containsEntry("version", "v1").containsEntry("nacos.io/cluster", "DEFAULT")
                 .doesNotContainKey("bad label!");
         assertThat(second.getAddress()).isEqualTo("10.10.0.2");
-        assertThat(second.getWeight()).isEqualTo(1);
+        assertThat(second.getWeight()).isEqualTo(100);
         assertThat(second.getPortsMap()).containsEntry("grpc-9090", 9091);
     }
 
@@ -166,7 +166,7 @@ public abstract class PluginContract implements NacosLauncher.Provider {
                 && seNamed(r, "moving-svc").isPresent(), 5_000);
         naming.registerInstance("moving-svc", instance("10.30.0.2", 8080, 5, Map.of()));
         Received after = client.awaitState(SE_V1, r -> seNamed(r, "moving-svc")
-                .map(se -> se.getEndpoints(0).getWeight() == 5).orElse(false), 5_000);
+                .map(se -> se.getEndpoints(0).getWeight() == 500).orElse(false), 5_000);
         assertThat(version(after, "stable-svc")).isEqualTo(version(before, "stable-svc"));
         assertThat(version(after, "moving-svc")).isNotEqualTo(version(before, "moving-svc"));
         assertThat(createTime(after, "moving-svc")).isEqualTo(createTime(before, "moving-svc"));

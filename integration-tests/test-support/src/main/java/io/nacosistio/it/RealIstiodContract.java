@@ -129,7 +129,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         assertThat(endpoints).containsOnlyKeys("10.100.0.1", "10.100.0.2");
         assertThat(endpoints.get("10.100.0.1").path("ports").isEmpty()).isTrue();
         assertThat(endpoints.get("10.100.0.2").path("ports").path("grpc-9090").asInt()).isEqualTo(9091);
-        assertThat(endpoints.get("10.100.0.2").path("weight").asInt()).isEqualTo(3);
+        assertThat(endpoints.get("10.100.0.2").path("weight").asInt()).isEqualTo(300);
         assertThat(endpoints.get("10.100.0.1").path("labels").path("version").asText()).isEqualTo("v1");
 
         JsonNode service = awaitRegistryService("e2e-orders.default-group.public.nacos");
@@ -150,7 +150,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             measure(s -> endpoint(s, service, ip).isPresent(), "register " + ip);
             instance.setWeight(7);
             naming.registerInstance(service, instance);
-            measure(s -> endpoint(s, service, ip).map(e -> e.path("weight").asInt() == 7).orElse(false),
+            measure(s -> endpoint(s, service, ip).map(e -> e.path("weight").asInt() == 700).orElse(false),
                     "weight 7 for " + ip);
             naming.deregisterInstance(service, instance);
             measure(s -> s.byAnnotation(SERVICE, service).isPresent()

@@ -90,8 +90,13 @@ public final class ServiceEntryMapper {
                 .setResolution(dns ? ServiceEntry.Resolution.DNS : ServiceEntry.Resolution.STATIC)
                 .addAllPorts(ports.servicePorts())
                 .addAllExportTo(exportTo(service));
+        List<Double> nacosWeights = new ArrayList<>(endpoints.size());
         for (RegistryInstance instance : endpoints) {
-            se.addEndpoints(endpoint(instance, ports, dropped));
+            nacosWeights.add(instance.weight());
+        }
+        long[] weights = EndpointWeights.of(nacosWeights);
+        for (int i = 0; i < endpoints.size(); i++) {
+            se.addEndpoints(endpoint(endpoints.get(i), weights[i], ports, dropped));
         }
         ServiceEntry serviceEntry = se.build();
 
@@ -115,10 +120,10 @@ public final class ServiceEntryMapper {
                 Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances);
     }
 
-    private WorkloadEntry endpoint(RegistryInstance instance, PortPlan ports, int[] dropped) {
+    private WorkloadEntry endpoint(RegistryInstance instance, long weight, PortPlan ports, int[] dropped) {
         WorkloadEntry.Builder ep = WorkloadEntry.newBuilder()
                 .setAddress(instance.ip())
-                .setWeight((int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(instance.weight()))));
+                .setWeight((int) weight); // uint32 on the wire
         String portName = ports.portNameFor(instance);
         if (portName != null && ports.numberOf(portName) != instance.port()) {
             ep.putPorts(portName, instance.port());

@@ -51,6 +51,20 @@ class ServiceEntryMapperTest {
     }
 
     @Test
+    void changingOneWeightChangesOnlyThatEndpoint() {
+        RegistryService before = new RegistryService(key, 0, Map.of(), List.of(instance("10.0.0.1", 1, Map.of()),
+                instance("10.0.0.2", 1, Map.of()), instance("10.0.0.3", 1, Map.of())));
+        RegistryService after = new RegistryService(key, 0, Map.of(), List.of(instance("10.0.0.1", 1, Map.of()),
+                instance("10.0.0.2", 0.25, Map.of()), instance("10.0.0.3", 1, Map.of())));
+        MappingResult a = mapper.map(before);
+        MappingResult b = mapper.map(after);
+        assertThat(b.version()).isNotEqualTo(a.version());
+        assertThat(b.serviceEntry().getEndpointsList()).extracting(e -> e.getWeight()).containsExactly(100, 25, 100);
+        assertThat(b.serviceEntry().getEndpoints(0)).isEqualTo(a.serviceEntry().getEndpoints(0));
+        assertThat(b.serviceEntry().getEndpoints(2)).isEqualTo(a.serviceEntry().getEndpoints(2));
+    }
+
+    @Test
     void badInputNeverThrows() {
         Map<String, String> withNull = new LinkedHashMap<>();
         withNull.put("protocol", null);
@@ -62,7 +76,7 @@ class ServiceEntryMapperTest {
         MappingResult result = mapper.map(weird);
         assertThat(result.isValid()).isTrue();
         assertThat(result.serviceEntry().getEndpointsList()).extracting(e -> e.getAddress()).containsExactly("10.0.0.1");
-        assertThat(result.serviceEntry().getEndpoints(0).getWeight()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(result.serviceEntry().getEndpoints(0).getWeight()).isEqualTo(1_000_000);
     }
 
     @Test
