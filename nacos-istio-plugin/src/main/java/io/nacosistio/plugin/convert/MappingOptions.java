@@ -20,6 +20,7 @@ public final class MappingOptions {
     private final String exportToMetadataKey;
     private final List<String> defaultExportTo;
     private final Map<String, String> namespaceMapping;
+    private final boolean serveDubboConsumers;
 
     private MappingOptions(Builder b) {
         this.hostTemplate = b.hostTemplate;
@@ -31,6 +32,7 @@ public final class MappingOptions {
         this.exportToMetadataKey = b.exportToMetadataKey;
         this.defaultExportTo = Collections.unmodifiableList(new ArrayList<>(b.defaultExportTo));
         this.namespaceMapping = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceMapping));
+        this.serveDubboConsumers = b.serveDubboConsumers;
     }
 
     public static MappingOptions defaults() {
@@ -86,6 +88,11 @@ public final class MappingOptions {
         return namespaceMapping;
     }
 
+    /** Serve Dubbo's {@code consumers:} services (callers) as ServiceEntries too; they are left out otherwise. */
+    public boolean serveDubboConsumers() {
+        return serveDubboConsumers;
+    }
+
     public static final class Builder {
         private String hostTemplate = DEFAULT_HOST_TEMPLATE;
         private String domainSuffix = "nacos";
@@ -96,6 +103,7 @@ public final class MappingOptions {
         private String exportToMetadataKey = "istio.exportTo";
         private List<String> defaultExportTo = Collections.emptyList();
         private Map<String, String> namespaceMapping = Collections.emptyMap();
+        private boolean serveDubboConsumers;
 
         public Builder hostTemplate(String v) {
             this.hostTemplate = v;
@@ -139,6 +147,11 @@ public final class MappingOptions {
 
         public Builder namespaceMapping(Map<String, String> v) {
             this.namespaceMapping = v;
+            return this;
+        }
+
+        public Builder serveDubboConsumers(boolean v) {
+            this.serveDubboConsumers = v;
             return this;
         }
 

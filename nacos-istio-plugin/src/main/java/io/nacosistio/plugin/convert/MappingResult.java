@@ -6,7 +6,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-/** The outcome of mapping one Nacos service: a valid ServiceEntry with its metadata, or the reasons it has none. */
+/**
+ * The outcome of mapping one Nacos service: a valid ServiceEntry with its metadata, the reasons it has
+ * none, or the rule that leaves it out of the mesh on purpose (not selected).
+ */
 public final class MappingResult {
 
     private final String resourceName;
@@ -18,10 +21,19 @@ public final class MappingResult {
     private final List<String> errors;
     private final int droppedLabels;
     private final int skippedInstances;
+    private final String notSelectedBy;
 
     MappingResult(String resourceName, String host, ServiceEntry serviceEntry, Map<String, String> labels,
             Map<String, String> annotations, String version, List<String> errors, int droppedLabels,
             int skippedInstances) {
+        this(resourceName, host, serviceEntry, labels, annotations, version, errors, droppedLabels, skippedInstances,
+                null);
+    }
+
+    private MappingResult(String resourceName, String host, ServiceEntry serviceEntry, Map<String, String> labels,
+            Map<String, String> annotations, String version, List<String> errors, int droppedLabels,
+            int skippedInstances, String notSelectedBy) {
+        this.notSelectedBy = notSelectedBy;
         this.resourceName = resourceName;
         this.host = host;
         this.serviceEntry = serviceEntry;
@@ -33,8 +45,25 @@ public final class MappingResult {
         this.skippedInstances = skippedInstances;
     }
 
+    /** A service that a rule leaves out of the mesh; {@code rule} says which, for the debug view. */
+    static MappingResult notSelected(String rule) {
+        return new MappingResult(null, null, ServiceEntry.getDefaultInstance(), Collections.<String, String>emptyMap(),
+                Collections.<String, String>emptyMap(), null, Collections.<String>emptyList(), 0, 0, rule);
+    }
+
+    /** Whether the service is to be served: selected and without errors. */
     public boolean isValid() {
-        return errors.isEmpty();
+        return notSelectedBy == null && errors.isEmpty();
+    }
+
+    /** Whether the service is in the mesh's selection; when not, {@link #notSelectedBy()} says why. */
+    public boolean isSelected() {
+        return notSelectedBy == null;
+    }
+
+    /** The rule that leaves the service out ({@code "not selected: ..."}); null when selected. */
+    public String notSelectedBy() {
+        return notSelectedBy;
     }
 
     /** {@code <istio-namespace>/<name>}. */

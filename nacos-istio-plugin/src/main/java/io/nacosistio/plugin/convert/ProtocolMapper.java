@@ -27,12 +27,14 @@ final class ProtocolMapper {
         BY_METADATA.put("mongo", "MONGO");
         BY_METADATA.put("redis", "REDIS");
         BY_METADATA.put("mysql", "MYSQL");
+        // Dubbo's binary protocol is not HTTP: declared HTTP, Envoy's HTTP codec breaks every call.
+        BY_METADATA.put("dubbo", "TCP");
     }
 
     private ProtocolMapper() {
     }
 
-    /** The Istio protocol for a metadata value; unknown values and {@code dubbo} get the default. */
+    /** The Istio protocol for a metadata value; unknown values get the default. */
     static String protocolOf(String metadataValue, String defaultProtocol) {
         if (metadataValue == null) {
             return defaultProtocol;

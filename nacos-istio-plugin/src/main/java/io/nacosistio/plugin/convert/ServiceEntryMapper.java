@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,16 +35,20 @@ public final class ServiceEntryMapper {
     static final String NAMESPACE_ANNOTATION = "nacos.io/namespace";
     static final String GROUP_ANNOTATION = "nacos.io/group";
     static final String SERVICE_ANNOTATION = "nacos.io/service";
+    /** Dubbo's interface-level registration of a caller: {@code consumers:<interface>:<version>:<group>}. */
+    static final String DUBBO_CONSUMERS_PREFIX = "consumers:";
 
     private final MappingOptions options;
     private final HostNamer hostNamer;
     private final ResourceNamer resourceNamer;
     private final ServiceEntryValidator validator = new ServiceEntryValidator();
+    private final String defaultProtocol;
 
     public ServiceEntryMapper(MappingOptions options) {
         this.options = options;
         this.hostNamer = new HostNamer(options);
         this.resourceNamer = new ResourceNamer(options);
+        this.defaultProtocol = options.defaultProtocol().toUpperCase(Locale.ROOT);
     }
 
     public MappingResult map(RegistryService service) {
@@ -57,6 +63,10 @@ public final class ServiceEntryMapper {
 
     private MappingResult mapChecked(RegistryService service) {
         ServiceKey key = service.key();
+        if (!options.serveDubboConsumers() && key.serviceName().startsWith(DUBBO_CONSUMERS_PREFIX)) {
+            return MappingResult.notSelected("not selected: Dubbo " + DUBBO_CONSUMERS_PREFIX
+                    + " services are callers, not destinations (nacos.mesh.mapping.serve-dubbo-consumers=true serves them)");
+        }
         List<String> errors = new ArrayList<>();
         int[] dropped = {0};
 
@@ -75,7 +85,11 @@ public final class ServiceEntryMapper {
             host = hostNamer.hostOf(key);
         }
 
-        PortPlan ports = PortPlan.of(usable, fixedPort(service, usable, errors), options);
+        Map<RegistryInstance, List<InstancePort>> instancePorts = new IdentityHashMap<>();
+        for (RegistryInstance instance : usable) {
+            instancePorts.put(instance, instancePorts(instance, errors));
+        }
+        PortPlan ports = PortPlan.of(instancePorts.values(), fixedPort(service, usable, errors), defaultProtocol);
         List<RegistryInstance> endpoints = EndpointSelector.eligible(usable, service.protectThreshold());
         boolean dns = false;
         for (RegistryInstance instance : endpoints) {
@@ -96,7 +110,8 @@ public final class ServiceEntryMapper {
         }
         long[] weights = EndpointWeights.of(nacosWeights);
         for (int i = 0; i < endpoints.size(); i++) {
-            se.addEndpoints(endpoint(endpoints.get(i), weights[i], ports, dropped));
+            RegistryInstance instance = endpoints.get(i);
+            se.addEndpoints(endpoint(instance, weights[i], ports.endpointPorts(instancePorts.get(instance)), dropped));
         }
         ServiceEntry serviceEntry = se.build();
 
@@ -120,14 +135,12 @@ public final class ServiceEntryMapper {
                 Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances);
     }
 
-    private WorkloadEntry endpoint(RegistryInstance instance, long weight, PortPlan ports, int[] dropped) {
+    private WorkloadEntry endpoint(RegistryInstance instance, long weight, Map<String, Integer> ports,
+            int[] dropped) {
         WorkloadEntry.Builder ep = WorkloadEntry.newBuilder()
                 .setAddress(instance.ip())
-                .setWeight((int) weight); // uint32 on the wire
-        String portName = ports.portNameFor(instance);
-        if (portName != null && ports.numberOf(portName) != instance.port()) {
-            ep.putPorts(portName, instance.port());
-        }
+                .setWeight((int) weight) // uint32 on the wire
+                .putAllPorts(ports);
         Map<String, String> labels = new TreeMap<>();
         for (Map.Entry<String, String> e : instance.metadata().entrySet()) {
             if (e.getValue() != null && Labels.isValidKey(e.getKey()) && Labels.isValidValue(e.getValue())) {
@@ -145,6 +158,29 @@ public final class ServiceEntryMapper {
             ep.setLocality(locality);
         }
         return ep.build();
+    }
+
+    /**
+     * The ports an instance listens on: those of Dubbo's {@code dubbo.endpoints} metadata when present,
+     * else its registered port with the protocol of its {@code protocol} metadata. A malformed
+     * {@code dubbo.endpoints} is an error of the service (its registered port stands in, for diagnosis).
+     */
+    private List<InstancePort> instancePorts(RegistryInstance instance, List<String> errors) {
+        String dubbo = instance.metadata().get(DubboEndpoints.METADATA_KEY);
+        if (dubbo != null) {
+            try {
+                return DubboEndpoints.parse(dubbo, defaultProtocol);
+            } catch (IllegalArgumentException e) {
+                errors.add("instance " + instance.ip() + ":" + instance.port() + " metadata "
+                        + DubboEndpoints.METADATA_KEY + " " + e.getMessage() + ": " + abbreviate(dubbo));
+            }
+        }
+        return Collections.singletonList(new InstancePort(
+                ProtocolMapper.protocolOf(instance.metadata().get("protocol"), defaultProtocol), instance.port()));
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 120 ? value : value.substring(0, 120) + "...";
     }
 
     /** The istio.hostname override: service metadata first, then the first instance (by address) that sets it. */
@@ -223,37 +259,33 @@ public final class ServiceEntryMapper {
         }
     }
 
-    /** Which ServicePorts the service has and which one each instance belongs to. */
+    /** Which ServicePorts the service has and which one each port of each instance belongs to. */
     static final class PortPlan {
         private final Map<String, ServicePort> byProtocol = new LinkedHashMap<>();
-        private final Map<String, String> protocolOfName = new HashMap<>();
-        private final String defaultProtocol;
-        private final MappingOptions options;
 
-        private PortPlan(MappingOptions options) {
-            this.options = options;
-            this.defaultProtocol = options.defaultProtocol().toUpperCase(Locale.ROOT);
+        private PortPlan() {
         }
 
         /**
          * One port per distinct protocol; its number is the most common instance port of that protocol (ties:
-         * lowest), or the fixed port for the most common protocol. A protocol whose number would repeat
-         * another's is served under the more common protocol's port.
+         * lowest), or the fixed port for the most common protocol (ties: alphabetical). A protocol whose
+         * number would repeat another's is served under the more common protocol's port.
          */
-        static PortPlan of(List<RegistryInstance> instances, int fixedPort, MappingOptions options) {
-            PortPlan plan = new PortPlan(options);
+        static PortPlan of(Collection<List<InstancePort>> instancePorts, int fixedPort, String defaultProtocol) {
+            PortPlan plan = new PortPlan();
             Map<String, Map<Integer, Integer>> counts = new TreeMap<>();
             Map<String, Integer> protocolTotals = new HashMap<>();
-            for (RegistryInstance instance : instances) {
-                String protocol = plan.protocolOf(instance);
-                counts.computeIfAbsent(protocol, p -> new TreeMap<>()).merge(instance.port(), 1, Integer::sum);
-                protocolTotals.merge(protocol, 1, Integer::sum);
+            for (List<InstancePort> ports : instancePorts) {
+                for (InstancePort port : ports) {
+                    counts.computeIfAbsent(port.protocol, p -> new TreeMap<>()).merge(port.number, 1, Integer::sum);
+                    protocolTotals.merge(port.protocol, 1, Integer::sum);
+                }
             }
             List<String> protocols = new ArrayList<>(counts.keySet());
             protocols.sort(Comparator.comparing((String p) -> -protocolTotals.get(p)).thenComparing(p -> p));
             if (protocols.isEmpty() && fixedPort > 0) {
-                protocols.add(plan.defaultProtocol);
-                counts.put(plan.defaultProtocol, Collections.singletonMap(fixedPort, 1));
+                protocols.add(defaultProtocol);
+                counts.put(defaultProtocol, Collections.singletonMap(fixedPort, 1));
             }
             java.util.Set<Integer> usedNumbers = new java.util.HashSet<>();
             for (int i = 0; i < protocols.size(); i++) {
@@ -265,7 +297,6 @@ public final class ServiceEntryMapper {
                 String name = protocol.toLowerCase(Locale.ROOT) + "-" + number;
                 plan.byProtocol.put(protocol,
                         ServicePort.newBuilder().setNumber(number).setProtocol(protocol).setName(name).build());
-                plan.protocolOfName.put(name, protocol);
             }
             return plan;
         }
@@ -274,21 +305,36 @@ public final class ServiceEntryMapper {
             return new ArrayList<>(byProtocol.values());
         }
 
-        /** The port name an instance's traffic goes to; null when the service has no port. */
-        String portNameFor(RegistryInstance instance) {
-            ServicePort port = byProtocol.get(protocolOf(instance));
-            if (port == null && !byProtocol.isEmpty()) {
-                port = byProtocol.values().iterator().next();
+        /**
+         * The endpoint's {@code ports} map: for each of the instance's ports whose number differs from its
+         * ServicePort's, that ServicePort's name → the instance's number. An instance port whose protocol
+         * has no ServicePort of its own goes to the first ServicePort, unless another of its ports does.
+         */
+        Map<String, Integer> endpointPorts(List<InstancePort> instancePorts) {
+            Map<String, Integer> result = new TreeMap<>();
+            if (byProtocol.isEmpty()) {
+                return result;
             }
-            return port == null ? null : port.getName();
-        }
-
-        int numberOf(String portName) {
-            return byProtocol.get(protocolOfName.get(portName)).getNumber();
-        }
-
-        private String protocolOf(RegistryInstance instance) {
-            return ProtocolMapper.protocolOf(instance.metadata().get("protocol"), defaultProtocol);
+            ServicePort first = byProtocol.values().iterator().next();
+            java.util.Set<String> covered = new java.util.HashSet<>();
+            List<InstancePort> unmatched = new ArrayList<>();
+            for (InstancePort port : instancePorts) {
+                ServicePort servicePort = byProtocol.get(port.protocol);
+                if (servicePort == null) {
+                    unmatched.add(port);
+                    continue;
+                }
+                covered.add(servicePort.getName());
+                if (servicePort.getNumber() != port.number) {
+                    result.put(servicePort.getName(), port.number);
+                }
+            }
+            for (InstancePort port : unmatched) {
+                if (covered.add(first.getName()) && first.getNumber() != port.number) {
+                    result.put(first.getName(), port.number);
+                }
+            }
+            return result;
         }
 
         private static int mostCommon(Map<Integer, Integer> portCounts) {

@@ -19,9 +19,11 @@ public final class ConvertedService {
     private final Map<String, String> annotations;
     private final ByteString body;
     private final List<String> rejections;
+    private final boolean notSelected;
 
     private ConvertedService(String resourceName, String host, String version, Map<String, String> labels,
-            Map<String, String> annotations, ByteString body, List<String> rejections) {
+            Map<String, String> annotations, ByteString body, List<String> rejections, boolean notSelected) {
+        this.notSelected = notSelected;
         this.resourceName = resourceName;
         this.host = host;
         this.version = version;
@@ -34,7 +36,7 @@ public final class ConvertedService {
     public static ConvertedService accepted(String resourceName, String host, String version,
             Map<String, String> labels, Map<String, String> annotations, ByteString body) {
         return new ConvertedService(resourceName, host, version, labels, annotations, body,
-                Collections.<String>emptyList());
+                Collections.<String>emptyList(), false);
     }
 
     public static ConvertedService rejected(List<String> reasons) {
@@ -42,7 +44,17 @@ public final class ConvertedService {
             throw new IllegalArgumentException("a rejection needs at least one reason");
         }
         return new ConvertedService(null, null, null, null, null, null,
-                Collections.unmodifiableList(reasons));
+                Collections.unmodifiableList(reasons), false);
+    }
+
+    /** A service that a selection rule leaves out of the mesh: served as if it did not exist. */
+    public static ConvertedService notSelected(String rule) {
+        return new ConvertedService(null, null, null, null, null, null, Collections.singletonList(rule), true);
+    }
+
+    /** Left out by a selection rule (its only rejection names the rule), as opposed to failing to convert. */
+    public boolean isNotSelected() {
+        return notSelected;
     }
 
     public boolean isAccepted() {

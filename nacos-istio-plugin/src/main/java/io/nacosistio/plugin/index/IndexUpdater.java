@@ -147,6 +147,9 @@ public final class IndexUpdater implements AutoCloseable {
             if (outcome != ServiceEntryIndex.Outcome.UNCHANGED && outcome != ServiceEntryIndex.Outcome.REMOVED) {
                 metrics.servicesConverted.incrementAndGet();
             }
+            if (outcome == ServiceEntryIndex.Outcome.NOT_SELECTED) {
+                LOG.debug("nacos-istio-plugin: service {} is left out: {}", key, index.skipReasons(key));
+            }
             if (outcome == ServiceEntryIndex.Outcome.REJECTED) {
                 metrics.servicesRejected.incrementAndGet();
                 LOG.warn("nacos-istio-plugin: service {} is not served as a ServiceEntry: {}", key,

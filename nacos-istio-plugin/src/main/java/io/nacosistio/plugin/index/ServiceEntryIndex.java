@@ -84,6 +84,18 @@ public final class ServiceEntryIndex {
             return Outcome.REMOVED;
         }
         ConvertedService converted = convertSafely(state.get());
+        if (converted.isNotSelected()) {
+            // Leaving the selection is like being deleted: a later return gets a new create time.
+            if (previous != null) {
+                removeEntry(key, previous);
+            }
+            createTimes.remove(key);
+            boolean sameRule = skipped.containsKey(key) && skipped.get(key).reasons().equals(converted.rejections());
+            if (!sameRule) {
+                skipped.put(key, new SkippedService(key, converted.rejections(), wallClockMillis.getAsLong()));
+            }
+            return previous != null ? Outcome.REMOVED : sameRule ? Outcome.UNCHANGED : Outcome.NOT_SELECTED;
+        }
         if (!converted.isAccepted()) {
             if (previous != null) {
                 removeEntry(key, previous);
@@ -261,6 +273,6 @@ public final class ServiceEntryIndex {
 
     /** What {@link #apply} did. */
     public enum Outcome {
-        ADDED, UPDATED, REMOVED, REJECTED, STILL_REJECTED, UNCHANGED
+        ADDED, UPDATED, REMOVED, REJECTED, STILL_REJECTED, NOT_SELECTED, UNCHANGED
     }
 }

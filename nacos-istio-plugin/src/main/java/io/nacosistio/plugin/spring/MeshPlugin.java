@@ -186,6 +186,9 @@ public final class MeshPlugin implements AutoCloseable {
     private ServiceConverter converterOf(ServiceEntryMapper mapper) {
         return service -> {
             MappingResult result = mapper.map(service);
+            if (!result.isSelected()) {
+                return ConvertedService.notSelected(result.notSelectedBy());
+            }
             indexMetrics.droppedLabels.addAndGet(result.droppedLabels());
             indexMetrics.skippedInstances.addAndGet(result.skippedInstances());
             if (!result.isValid()) {

@@ -58,6 +58,7 @@ final class MeshPluginSettings {
                 .exportToMetadataKey(p.string(PREFIX + "mapping.export-to-metadata-key", "istio.exportTo"))
                 .defaultExportTo(p.list(PREFIX + "mapping.default-export-to"))
                 .namespaceMapping(p.pairs(PREFIX + "mapping.namespace-mapping"))
+                .serveDubboConsumers(p.bool(PREFIX + "mapping.serve-dubbo-consumers", false))
                 .build();
         quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
         maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);

@@ -64,6 +64,9 @@ class ServiceEntryMapperGoldenTest {
 
     static MappingOptions options(JsonObject o) {
         MappingOptions.Builder b = MappingOptions.builder();
+        if (o.has("serveDubboConsumers")) {
+            b.serveDubboConsumers(o.get("serveDubboConsumers").getAsBoolean());
+        }
         return b.build();
     }
 
@@ -98,6 +101,10 @@ class ServiceEntryMapperGoldenTest {
         out.append("name: ").append(r.resourceName()).append('\n');
         out.append("host: ").append(r.host()).append('\n');
         out.append("valid: ").append(r.isValid()).append('\n');
+        if (!r.isSelected()) {
+            out.append(r.notSelectedBy()).append('\n');
+            return out.toString();
+        }
         for (String error : r.errors()) {
             out.append("error: ").append(error).append('\n');
         }

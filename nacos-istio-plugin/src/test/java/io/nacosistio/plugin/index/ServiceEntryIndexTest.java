@@ -26,6 +26,10 @@ class ServiceEntryIndexTest {
     private final ServiceConverter converter = service -> {
         conversions.incrementAndGet();
         String reject = service.metadata().get("reject");
+        String leaveOut = service.metadata().get("leave-out");
+        if (leaveOut != null) {
+            return ConvertedService.notSelected(leaveOut);
+        }
         if (reject != null) {
             return ConvertedService.rejected(List.of(reject));
         }
@@ -113,6 +117,32 @@ class ServiceEntryIndexTest {
         index.apply(a, state(a, 1));
         assertThat(index.view().skipped()).isEmpty();
         assertThat(names(index.snapshot())).containsExactly("ns/a");
+    }
+
+    @Test
+    void aServiceLeavingTheSelectionIsRemovedLikeADeletedOneAndListedWithTheRule() throws Exception {
+        ServiceKey a = key("ns", "a");
+        index.apply(a, state(a, 1));
+        long created = metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds();
+        String servedVersion = index.snapshot().version();
+        RegistryService out = new RegistryService(a, 0, Map.of("leave-out", "not selected: rule x"), List.of());
+        assertThat(index.apply(a, Optional.of(out))).isEqualTo(ServiceEntryIndex.Outcome.REMOVED);
+        assertThat(index.snapshot().resources()).isEmpty();
+        assertThat(index.skipReasons(a)).containsExactly("not selected: rule x");
+        assertThat(index.apply(a, Optional.of(out))).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+        assertThat(index.knownKeys()).containsExactly(a);
+
+        wallClock.addAndGet(60_000);
+        assertThat(index.apply(a, state(a, 1))).isEqualTo(ServiceEntryIndex.Outcome.ADDED);
+        assertThat(index.skipReasons(a)).isEmpty();
+        assertThat(index.snapshot().version()).isEqualTo(servedVersion);
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created + 60);
+
+        ServiceKey b = key("ns", "b");
+        assertThat(index.apply(b, Optional.of(new RegistryService(b, 0, Map.of("leave-out", "not selected: y"),
+                List.of())))).isEqualTo(ServiceEntryIndex.Outcome.NOT_SELECTED);
+        assertThat(index.apply(b, Optional.empty())).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+        assertThat(index.skipReasons(b)).isEmpty();
     }
 
     @Test
