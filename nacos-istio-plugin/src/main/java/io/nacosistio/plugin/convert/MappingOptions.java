@@ -21,6 +21,7 @@ public final class MappingOptions {
     private final List<String> defaultExportTo;
     private final Map<String, String> namespaceMapping;
     private final boolean serveDubboConsumers;
+    private final String aliasesMetadataKey;
 
     private MappingOptions(Builder b) {
         this.hostTemplate = b.hostTemplate;
@@ -33,6 +34,7 @@ public final class MappingOptions {
         this.defaultExportTo = Collections.unmodifiableList(new ArrayList<>(b.defaultExportTo));
         this.namespaceMapping = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceMapping));
         this.serveDubboConsumers = b.serveDubboConsumers;
+        this.aliasesMetadataKey = b.aliasesMetadataKey;
     }
 
     public static MappingOptions defaults() {
@@ -93,6 +95,11 @@ public final class MappingOptions {
         return serveDubboConsumers;
     }
 
+    /** Service metadata key with comma-separated extra hosts of the ServiceEntry. */
+    public String aliasesMetadataKey() {
+        return aliasesMetadataKey;
+    }
+
     public static final class Builder {
         private String hostTemplate = DEFAULT_HOST_TEMPLATE;
         private String domainSuffix = "nacos";
@@ -104,6 +111,7 @@ public final class MappingOptions {
         private List<String> defaultExportTo = Collections.emptyList();
         private Map<String, String> namespaceMapping = Collections.emptyMap();
         private boolean serveDubboConsumers;
+        private String aliasesMetadataKey = "istio.aliases";
 
         public Builder hostTemplate(String v) {
             this.hostTemplate = v;
@@ -152,6 +160,11 @@ public final class MappingOptions {
 
         public Builder serveDubboConsumers(boolean v) {
             this.serveDubboConsumers = v;
+            return this;
+        }
+
+        public Builder aliasesMetadataKey(String v) {
+            this.aliasesMetadataKey = v;
             return this;
         }
 

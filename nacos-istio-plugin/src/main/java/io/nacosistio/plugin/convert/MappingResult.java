@@ -2,6 +2,7 @@ package io.nacosistio.plugin.convert;
 
 import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +23,20 @@ public final class MappingResult {
     private final int droppedLabels;
     private final int skippedInstances;
     private final String notSelectedBy;
+    private final List<String> aliases;
 
     MappingResult(String resourceName, String host, ServiceEntry serviceEntry, Map<String, String> labels,
             Map<String, String> annotations, String version, List<String> errors, int droppedLabels,
             int skippedInstances) {
-        this(resourceName, host, serviceEntry, labels, annotations, version, errors, droppedLabels, skippedInstances,
-                null);
+        this(resourceName, host, Collections.<String>emptyList(), serviceEntry, labels, annotations, version, errors,
+                droppedLabels, skippedInstances, null);
     }
 
-    private MappingResult(String resourceName, String host, ServiceEntry serviceEntry, Map<String, String> labels,
-            Map<String, String> annotations, String version, List<String> errors, int droppedLabels,
-            int skippedInstances, String notSelectedBy) {
+    MappingResult(String resourceName, String host, List<String> aliases, ServiceEntry serviceEntry,
+            Map<String, String> labels, Map<String, String> annotations, String version, List<String> errors,
+            int droppedLabels, int skippedInstances, String notSelectedBy) {
         this.notSelectedBy = notSelectedBy;
+        this.aliases = Collections.unmodifiableList(new ArrayList<>(aliases));
         this.resourceName = resourceName;
         this.host = host;
         this.serviceEntry = serviceEntry;
@@ -47,8 +50,9 @@ public final class MappingResult {
 
     /** A service that a rule leaves out of the mesh; {@code rule} says which, for the debug view. */
     static MappingResult notSelected(String rule) {
-        return new MappingResult(null, null, ServiceEntry.getDefaultInstance(), Collections.<String, String>emptyMap(),
-                Collections.<String, String>emptyMap(), null, Collections.<String>emptyList(), 0, 0, rule);
+        return new MappingResult(null, null, Collections.<String>emptyList(), ServiceEntry.getDefaultInstance(),
+                Collections.<String, String>emptyMap(), Collections.<String, String>emptyMap(), null,
+                Collections.<String>emptyList(), 0, 0, rule);
     }
 
     /** Whether the service is to be served: selected and without errors. */
@@ -71,9 +75,16 @@ public final class MappingResult {
         return resourceName;
     }
 
+    /** The service's own host (derived, or its {@code istio.hostname}). */
     public String host() {
         return host;
     }
+
+    /** The extra hosts of its {@code istio.aliases} metadata, in the order given. */
+    public List<String> aliases() {
+        return aliases;
+    }
+
 
     /** The ServiceEntry (also built when invalid, for diagnosis). */
     public ServiceEntry serviceEntry() {

@@ -98,8 +98,10 @@ public final class ServiceEntryMapper {
             }
         }
 
+        List<String> aliases = aliases(service, host, errors);
         ServiceEntry.Builder se = ServiceEntry.newBuilder()
                 .addHosts(host)
+                .addAllHosts(aliases)
                 .setLocation(ServiceEntry.Location.MESH_INTERNAL)
                 .setResolution(dns ? ServiceEntry.Resolution.DNS : ServiceEntry.Resolution.STATIC)
                 .addAllPorts(ports.servicePorts())
@@ -131,8 +133,8 @@ public final class ServiceEntryMapper {
 
         errors.addAll(validator.validate(resourceName, annotations, serviceEntry));
         String version = errors.isEmpty() ? versionOf(resourceName, labels, annotations, serviceEntry) : null;
-        return new MappingResult(resourceName, host, serviceEntry, Collections.unmodifiableMap(labels),
-                Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances);
+        return new MappingResult(resourceName, host, aliases, serviceEntry, Collections.unmodifiableMap(labels),
+                Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances, null);
     }
 
     private WorkloadEntry endpoint(RegistryInstance instance, long weight, Map<String, Integer> ports,
@@ -190,6 +192,36 @@ public final class ServiceEntryMapper {
             value = instances.get(i).metadata().get(options.hostnameMetadataKey());
         }
         return value == null || value.trim().isEmpty() ? null : value.trim();
+    }
+
+    /**
+     * The extra hosts of service metadata {@code istio.aliases} (comma-separated), lowercased unless the
+     * keep-case knob is set, without repeats or the service's own host; each must be a full host name
+     * (no wildcard), else it is an error of the service.
+     */
+    private List<String> aliases(RegistryService service, String host, List<String> errors) {
+        String value = service.metadata().get(options.aliasesMetadataKey());
+        if (value == null) {
+            return Collections.emptyList();
+        }
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        seen.add(host.toLowerCase(Locale.ROOT));
+        List<String> aliases = new ArrayList<>();
+        for (String item : value.split(",")) {
+            String alias = options.keepCase() ? item.trim() : item.trim().toLowerCase(Locale.ROOT);
+            if (alias.isEmpty() || !seen.add(alias.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String error = alias.contains("*") ? "is a wildcard; an alias must be a full host name"
+                    : IpLiterals.isIp(alias) ? "is an IP address, not a host"
+                    : ServiceEntryValidator.hostError(alias);
+            if (error != null) {
+                errors.add("metadata " + options.aliasesMetadataKey() + ": alias '" + alias + "' " + error);
+                continue;
+            }
+            aliases.add(alias);
+        }
+        return aliases;
     }
 
     /** The istio.port override, from service metadata first, then instance metadata; 0 when unset. */

@@ -14,6 +14,7 @@ public final class ConvertedService {
 
     private final String resourceName;
     private final String host;
+    private final List<String> aliases;
     private final String version;
     private final Map<String, String> labels;
     private final Map<String, String> annotations;
@@ -22,8 +23,10 @@ public final class ConvertedService {
     private final boolean notSelected;
 
     private ConvertedService(String resourceName, String host, String version, Map<String, String> labels,
-            Map<String, String> annotations, ByteString body, List<String> rejections, boolean notSelected) {
+            Map<String, String> annotations, ByteString body, List<String> rejections, boolean notSelected,
+            List<String> aliases) {
         this.notSelected = notSelected;
+        this.aliases = aliases;
         this.resourceName = resourceName;
         this.host = host;
         this.version = version;
@@ -35,8 +38,14 @@ public final class ConvertedService {
 
     public static ConvertedService accepted(String resourceName, String host, String version,
             Map<String, String> labels, Map<String, String> annotations, ByteString body) {
+        return accepted(resourceName, host, Collections.<String>emptyList(), version, labels, annotations, body);
+    }
+
+    /** @param aliases the ServiceEntry's hosts besides {@code host}, each to be unique across the mesh */
+    public static ConvertedService accepted(String resourceName, String host, List<String> aliases, String version,
+            Map<String, String> labels, Map<String, String> annotations, ByteString body) {
         return new ConvertedService(resourceName, host, version, labels, annotations, body,
-                Collections.<String>emptyList(), false);
+                Collections.<String>emptyList(), false, Collections.unmodifiableList(new java.util.ArrayList<>(aliases)));
     }
 
     public static ConvertedService rejected(List<String> reasons) {
@@ -44,12 +53,13 @@ public final class ConvertedService {
             throw new IllegalArgumentException("a rejection needs at least one reason");
         }
         return new ConvertedService(null, null, null, null, null, null,
-                Collections.unmodifiableList(reasons), false);
+                Collections.unmodifiableList(reasons), false, Collections.<String>emptyList());
     }
 
     /** A service that a selection rule leaves out of the mesh: served as if it did not exist. */
     public static ConvertedService notSelected(String rule) {
-        return new ConvertedService(null, null, null, null, null, null, Collections.singletonList(rule), true);
+        return new ConvertedService(null, null, null, null, null, null, Collections.singletonList(rule), true,
+                Collections.<String>emptyList());
     }
 
     /** Left out by a selection rule (its only rejection names the rule), as opposed to failing to convert. */
@@ -68,6 +78,11 @@ public final class ConvertedService {
 
     public String host() {
         return host;
+    }
+
+    /** Extra hosts besides {@link #host()}; empty when none or rejected. */
+    public List<String> aliases() {
+        return aliases;
     }
 
     public String version() {

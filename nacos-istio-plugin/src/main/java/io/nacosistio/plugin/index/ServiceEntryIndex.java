@@ -15,7 +15,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -33,10 +35,12 @@ public final class ServiceEntryIndex {
     private static final class Entry {
         final ConvertedService converted;
         final McpResource resource;
+        final List<Claims.Claim> claims;
 
-        Entry(ConvertedService converted, McpResource resource) {
+        Entry(ConvertedService converted, McpResource resource, List<Claims.Claim> claims) {
             this.converted = converted;
             this.resource = resource;
+            this.claims = claims;
         }
     }
 
@@ -44,9 +48,9 @@ public final class ServiceEntryIndex {
     private final LongSupplier wallClockMillis;
     private final Map<ServiceKey, Entry> entries = new HashMap<>();
     private final Map<ServiceKey, Timestamp> createTimes = new HashMap<>();
-    /** Every service claiming a resource name; the smallest key wins, the others are reported. */
-    private final Map<String, TreeSet<ServiceKey>> claims = new HashMap<>();
-    private final Map<String, ServiceKey> winners = new HashMap<>();
+    /** Resource names and hosts: a service is served while it wins all of its claims. */
+    private final Claims claims = new Claims();
+    private final Set<ServiceKey> served = new HashSet<>();
     private final Map<ServiceKey, SkippedService> skipped = new TreeMap<>();
     /** Served resources per Nacos namespace, sorted by resource name. */
     private final Map<String, TreeMap<String, McpResource>> servedByNamespace = new TreeMap<>();
@@ -74,46 +78,35 @@ public final class ServiceEntryIndex {
     public Outcome apply(ServiceKey key, Optional<RegistryService> state) {
         Entry previous = entries.get(key);
         if (!state.isPresent()) {
+            skipped.remove(key);
             if (previous == null) {
-                skipped.remove(key);
                 return Outcome.UNCHANGED;
             }
-            removeEntry(key, previous);
+            recheck(detach(key, previous));
             createTimes.remove(key);
-            skipped.remove(key);
             return Outcome.REMOVED;
         }
         ConvertedService converted = convertSafely(state.get());
         if (converted.isNotSelected()) {
             // Leaving the selection is like being deleted: a later return gets a new create time.
             if (previous != null) {
-                removeEntry(key, previous);
+                recheck(detach(key, previous));
             }
             createTimes.remove(key);
-            boolean sameRule = skipped.containsKey(key) && skipped.get(key).reasons().equals(converted.rejections());
-            if (!sameRule) {
-                skipped.put(key, new SkippedService(key, converted.rejections(), wallClockMillis.getAsLong()));
-            }
+            boolean sameRule = reportSkipped(key, converted.rejections());
             return previous != null ? Outcome.REMOVED : sameRule ? Outcome.UNCHANGED : Outcome.NOT_SELECTED;
         }
         if (!converted.isAccepted()) {
             if (previous != null) {
-                removeEntry(key, previous);
+                recheck(detach(key, previous));
             }
-            boolean sameReasons = skipped.containsKey(key) && skipped.get(key).reasons().equals(converted.rejections());
-            if (!sameReasons) {
-                skipped.put(key, new SkippedService(key, converted.rejections(), wallClockMillis.getAsLong()));
-            }
-            return sameReasons ? Outcome.STILL_REJECTED : Outcome.REJECTED;
+            return reportSkipped(key, converted.rejections()) ? Outcome.STILL_REJECTED : Outcome.REJECTED;
         }
-        if (previous != null && previous.resource != null
-                && previous.resource.version().equals(converted.version())
+        if (previous != null && previous.resource.version().equals(converted.version())
                 && previous.converted.resourceName().equals(converted.resourceName())) {
             return Outcome.UNCHANGED;
         }
-        if (previous != null) {
-            removeEntry(key, previous);
-        }
+        Set<ServiceKey> affected = previous == null ? new TreeSet<>() : detach(key, previous);
         Timestamp created = createTimes.get(key);
         if (created == null) {
             long now = wallClockMillis.getAsLong();
@@ -122,9 +115,23 @@ public final class ServiceEntryIndex {
         }
         McpResource resource = McpResource.of(IstioKind.SERVICE_ENTRY, converted.resourceName(), converted.version(),
                 created, converted.labels(), converted.annotations(), converted.body());
-        entries.put(key, new Entry(converted, resource));
-        claim(key, resource);
+        Entry entry = new Entry(converted, resource, Claims.of(key, converted));
+        entries.put(key, entry);
+        claims.add(entry.claims);
+        claims.addClaimants(entry.claims, affected);
+        affected.add(key);
+        recheck(affected);
         return previous == null ? Outcome.ADDED : Outcome.UPDATED;
+    }
+
+    /** Lists the service as skipped; true when it already was, for the same reasons (kept with its time). */
+    private boolean reportSkipped(ServiceKey key, List<String> reasons) {
+        SkippedService before = skipped.get(key);
+        if (before != null && before.reasons().equals(reasons)) {
+            return true;
+        }
+        skipped.put(key, new SkippedService(key, reasons, wallClockMillis.getAsLong()));
+        return false;
     }
 
     /** The full set of served ServiceEntries; a new version whenever anything served changed. */
@@ -176,52 +183,50 @@ public final class ServiceEntryIndex {
         }
     }
 
-    private void claim(ServiceKey key, McpResource resource) {
-        String name = resource.name();
-        TreeSet<ServiceKey> claimants = claims.computeIfAbsent(name, n -> new TreeSet<>());
-        claimants.add(key);
-        ServiceKey winner = claimants.first();
-        ServiceKey previousWinner = winners.get(name);
-        if (!winner.equals(key)) {
-            skipped.put(key, collision(name, winner, key));
-            return;
+    /**
+     * Serves each affected service that wins all its claims and unserves the others, reporting why. Losers
+     * are unserved first, so a winner never shares a name with a service still served.
+     */
+    private void recheck(Set<ServiceKey> affected) {
+        List<ServiceKey> winning = new ArrayList<>();
+        for (ServiceKey key : affected) {
+            Entry entry = entries.get(key);
+            if (entry == null) {
+                continue;
+            }
+            List<String> losses = claims.losses(entry.claims);
+            if (losses.isEmpty()) {
+                winning.add(key);
+                continue;
+            }
+            if (served.remove(key)) {
+                unserve(key, entry.resource.name());
+            }
+            reportSkipped(key, Collections.unmodifiableList(losses));
         }
-        if (previousWinner != null && !previousWinner.equals(key)) {
-            unserve(previousWinner, name);
-            skipped.put(previousWinner, collision(name, key, previousWinner));
+        for (ServiceKey key : winning) {
+            skipped.remove(key);
+            if (served.add(key)) {
+                serve(key, entries.get(key).resource);
+            }
         }
-        skipped.remove(key);
-        winners.put(name, key);
-        serve(key, resource);
     }
 
-    private void removeEntry(ServiceKey key, Entry entry) {
+    /**
+     * Forgets a service's entry: unserved, its claims dropped.
+     *
+     * @return the other services that claimed any of the same names or hosts, to be rechecked
+     */
+    private Set<ServiceKey> detach(ServiceKey key, Entry entry) {
         entries.remove(key);
-        if (entry.resource == null) {
-            return;
+        if (served.remove(key)) {
+            unserve(key, entry.resource.name());
         }
-        String name = entry.resource.name();
-        TreeSet<ServiceKey> claimants = claims.get(name);
-        claimants.remove(key);
-        if (!key.equals(winners.get(name))) {
-            return;
-        }
-        unserve(key, name);
-        winners.remove(name);
-        if (claimants.isEmpty()) {
-            claims.remove(name);
-            return;
-        }
-        ServiceKey next = claimants.first();
-        winners.put(name, next);
-        skipped.remove(next);
-        serve(next, entries.get(next).resource);
-    }
-
-    private SkippedService collision(String name, ServiceKey winner, ServiceKey loser) {
-        String reason = "resource name " + name + " is also derived from service " + winner
-                + ", which wins (smallest namespace/group/service)";
-        return new SkippedService(loser, Collections.singletonList(reason), wallClockMillis.getAsLong());
+        Set<ServiceKey> affected = new TreeSet<>();
+        claims.addClaimants(entry.claims, affected);
+        claims.remove(entry.claims);
+        affected.remove(key);
+        return affected;
     }
 
     private void serve(ServiceKey key, McpResource resource) {

@@ -194,8 +194,8 @@ public final class MeshPlugin implements AutoCloseable {
             if (!result.isValid()) {
                 return ConvertedService.rejected(result.errors());
             }
-            return ConvertedService.accepted(result.resourceName(), result.host(), result.version(), result.labels(),
-                    result.annotations(), result.serviceEntry().toByteString());
+            return ConvertedService.accepted(result.resourceName(), result.host(), result.aliases(), result.version(),
+                    result.labels(), result.annotations(), result.serviceEntry().toByteString());
         };
     }
 

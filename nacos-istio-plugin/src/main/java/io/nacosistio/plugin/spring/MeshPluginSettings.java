@@ -59,6 +59,7 @@ final class MeshPluginSettings {
                 .defaultExportTo(p.list(PREFIX + "mapping.default-export-to"))
                 .namespaceMapping(p.pairs(PREFIX + "mapping.namespace-mapping"))
                 .serveDubboConsumers(p.bool(PREFIX + "mapping.serve-dubbo-consumers", false))
+                .aliasesMetadataKey(p.string(PREFIX + "mapping.aliases-metadata-key", "istio.aliases"))
                 .build();
         quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
         maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);

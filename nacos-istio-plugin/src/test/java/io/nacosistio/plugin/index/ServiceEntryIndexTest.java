@@ -35,8 +35,12 @@ class ServiceEntryIndexTest {
         }
         String name = service.metadata().getOrDefault("name",
                 service.key().namespaceId() + "/" + service.key().serviceName());
-        return ConvertedService.accepted(name, service.key().serviceName() + ".nacos",
-                "v" + service.instances().size(), Map.of(), Map.of("nacos.io/service", service.key().serviceName()),
+        String host = service.metadata().getOrDefault("host", service.key().serviceName() + ".nacos");
+        List<String> aliases = service.metadata().containsKey("aliases")
+                ? List.of(service.metadata().get("aliases").split(",")) : List.of();
+        return ConvertedService.accepted(name, host, aliases,
+                "v" + service.instances().size() + service.metadata(), Map.of(),
+                Map.of("nacos.io/service", service.key().serviceName()),
                 ByteString.copyFromUtf8(service.key().toString()));
     };
 
@@ -178,6 +182,61 @@ class ServiceEntryIndexTest {
     }
 
     @Test
+    void anAliasNeverTakesAnotherServicesHost() {
+        ServiceKey orders = key("ns", "orders");
+        ServiceKey a = key("ns", "a");
+        index.apply(orders, state(orders, 1));
+        assertThat(index.apply(a, withMetadata(a, Map.of("aliases", "x.example,ORDERS.nacos"))))
+                .isEqualTo(ServiceEntryIndex.Outcome.ADDED);
+        assertThat(names(index.snapshot())).containsExactly("ns/orders");
+        assertThat(index.skipReasons(a)).containsExactly("alias ORDERS.nacos is the host of service " + orders
+                + "; an alias never takes another service's host");
+        index.apply(a, withMetadata(a, Map.of("aliases", "x.example")));
+        assertThat(names(index.snapshot())).containsExactly("ns/a", "ns/orders");
+        assertThat(index.skipReasons(a)).isEmpty();
+    }
+
+    @Test
+    void hostAndAliasCollisionsResolveTheSameWhateverTheOrderOfEvents() {
+        ServiceKey a = key("ns", "a");
+        ServiceKey b = key("ns", "b");
+        ServiceKey c = key("ns", "c");
+        ServiceKey d = key("ns", "d");
+        List<Runnable> events = List.of(
+                () -> index.apply(a, withMetadata(a, Map.of("aliases", "shared.example"))),
+                () -> index.apply(b, withMetadata(b, Map.of("aliases", "shared.example,b2.example"))),
+                () -> index.apply(c, withMetadata(c, Map.of("host", "same.example"))),
+                () -> index.apply(d, withMetadata(d, Map.of("host", "same.example"))));
+        List<List<String>> served = new java.util.ArrayList<>();
+        List<Map<ServiceKey, List<String>>> reasons = new java.util.ArrayList<>();
+        for (int[] order : new int[][] {{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}}) {
+            for (ServiceKey k : List.of(a, b, c, d)) {
+                index.apply(k, Optional.empty());
+            }
+            for (int i : order) {
+                events.get(i).run();
+            }
+            served.add(names(index.snapshot()));
+            Map<ServiceKey, List<String>> r = new java.util.TreeMap<>();
+            for (ServiceKey k : List.of(a, b, c, d)) {
+                r.put(k, index.skipReasons(k));
+            }
+            reasons.add(r);
+        }
+        assertThat(served).allMatch(s -> s.equals(List.of("ns/a", "ns/c")));
+        assertThat(reasons).allMatch(r -> r.equals(reasons.get(0)));
+        assertThat(reasons.get(0).get(b)).containsExactly("alias shared.example is also an alias of service " + a
+                + ", which wins (smallest namespace/group/service)");
+        assertThat(reasons.get(0).get(d)).containsExactly("host same.example is also the host of service " + c
+                + ", which wins (smallest namespace/group/service)");
+
+        index.apply(a, Optional.empty());
+        index.apply(c, withMetadata(c, Map.of()));
+        assertThat(names(index.snapshot())).containsExactly("ns/b", "ns/c", "ns/d");
+        assertThat(index.view().skipped()).isEmpty();
+    }
+
+    @Test
     void oneChangeConvertsOneService() {
         for (int i = 0; i < 100; i++) {
             ServiceKey k = key("ns", "s" + i);
@@ -201,6 +260,10 @@ class ServiceEntryIndexTest {
             list[i] = new RegistryInstance("10.0.0." + (i + 1), 8080, 1, true, true, true, "DEFAULT", Map.of());
         }
         return Optional.of(new RegistryService(key, 0, Map.of(), List.of(list)));
+    }
+
+    private static Optional<RegistryService> withMetadata(ServiceKey key, Map<String, String> metadata) {
+        return Optional.of(new RegistryService(key, 0, metadata, List.of()));
     }
 
     private static List<String> names(ResourceSet set) {
