@@ -125,13 +125,13 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         WorkloadEntry first = se.getEndpoints(0);
         WorkloadEntry second = se.getEndpoints(1);
         assertThat(first.getAddress()).isEqualTo("10.10.0.1");
-        assertThat(first.getWeight()).isEqualTo(300);
+        assertThat(first.getWeight()).isEqualTo(260);
         assertThat(first.getPortsMap()).isEmpty();
         assertThat(first.getLocality()).isEqualTo("cn-north/zone-a");
         assertThat(first.getLabelsMap()).containsEntry("version", "v1").containsEntry("nacos.io/cluster", "DEFAULT")
                 .doesNotContainKey("bad label!");
         assertThat(second.getAddress()).isEqualTo("10.10.0.2");
-        assertThat(second.getWeight()).isEqualTo(100);
+        assertThat(second.getWeight()).isEqualTo(40);
         assertThat(second.getPortsMap()).containsEntry("grpc-9090", 9091);
     }
 
