@@ -69,6 +69,7 @@ public final class ConfigCenterIndex {
     private final Map<ResourceId, Timestamp> firstSeen = new HashMap<>();
     private final Set<IstioKind> dirty = EnumSet.noneOf(IstioKind.class);
     private final Map<IstioKind, String> takenVersions = new EnumMap<>(IstioKind.class);
+    private final String revision;
 
     /**
      * @param istioNamespaceOf the Istio namespace of a Nacos namespace, for documents without
@@ -76,6 +77,16 @@ public final class ConfigCenterIndex {
      */
     public ConfigCenterIndex(ConfigDocuments documents, Function<String, String> istioNamespaceOf,
             LongSupplier wallClockMillis) {
+        this(documents, istioNamespaceOf, wallClockMillis, "");
+    }
+
+    /**
+     * @param revision labels every served document {@code istio.io/rev=<revision>} unless it carries its own
+     *                 (empty: none)
+     */
+    public ConfigCenterIndex(ConfigDocuments documents, Function<String, String> istioNamespaceOf,
+            LongSupplier wallClockMillis, String revision) {
+        this.revision = revision;
         this.documents = documents;
         this.istioNamespaceOf = istioNamespaceOf;
         this.wallClockMillis = wallClockMillis;
@@ -247,7 +258,8 @@ public final class ConfigCenterIndex {
         MessageDigest digest = Sha256.newDigest();
         update(digest, id.kind().name());
         update(digest, id.name());
-        for (Map.Entry<String, String> label : doc.labels().entrySet()) {
+        Map<String, String> labels = io.nacosistio.plugin.resource.RevisionLabel.apply(doc.labels(), revision);
+        for (Map.Entry<String, String> label : labels.entrySet()) {
             update(digest, "l:" + label.getKey() + "=" + label.getValue());
         }
         for (Map.Entry<String, String> annotation : doc.annotations().entrySet()) {
@@ -255,7 +267,7 @@ public final class ConfigCenterIndex {
         }
         digest.update(body.toByteArray());
         String version = Sha256.prefix(digest.digest(), 16);
-        return McpResource.of(id.kind(), id.name(), version, createTimeOf(id, item), doc.labels(), doc.annotations(),
+        return McpResource.of(id.kind(), id.name(), version, createTimeOf(id, item), labels, doc.annotations(),
                 body);
     }
 

@@ -1,5 +1,7 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.resource.RevisionLabel;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ public final class MappingOptions {
     private final Map<String, String> namespaceMapping;
     private final boolean serveDubboConsumers;
     private final String aliasesMetadataKey;
+    private final String revision;
 
     private MappingOptions(Builder b) {
         this.hostTemplate = b.hostTemplate;
@@ -35,6 +38,7 @@ public final class MappingOptions {
         this.namespaceMapping = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceMapping));
         this.serveDubboConsumers = b.serveDubboConsumers;
         this.aliasesMetadataKey = b.aliasesMetadataKey;
+        this.revision = b.revision;
     }
 
     public static MappingOptions defaults() {
@@ -100,6 +104,11 @@ public final class MappingOptions {
         return aliasesMetadataKey;
     }
 
+    /** The istiod revision every ServiceEntry is labelled with ({@code istio.io/rev}); empty: none. */
+    public String revision() {
+        return revision;
+    }
+
     public static final class Builder {
         private String hostTemplate = DEFAULT_HOST_TEMPLATE;
         private String domainSuffix = "nacos";
@@ -112,6 +121,7 @@ public final class MappingOptions {
         private Map<String, String> namespaceMapping = Collections.emptyMap();
         private boolean serveDubboConsumers;
         private String aliasesMetadataKey = "istio.aliases";
+        private String revision = "";
 
         public Builder hostTemplate(String v) {
             this.hostTemplate = v;
@@ -168,7 +178,16 @@ public final class MappingOptions {
             return this;
         }
 
+        public Builder revision(String v) {
+            this.revision = v;
+            return this;
+        }
+
         public MappingOptions build() {
+            if (!revision.isEmpty() && !Labels.isValidKubernetesLabel(RevisionLabel.KEY, revision)) {
+                throw new IllegalArgumentException("revision '" + revision + "' is not a valid label value "
+                        + "(up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+            }
             if (!hostTemplate.contains("{service}")) {
                 throw new IllegalArgumentException("host template must contain {service}: " + hostTemplate);
             }

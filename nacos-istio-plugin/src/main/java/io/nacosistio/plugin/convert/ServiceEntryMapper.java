@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.resource.RevisionLabel;
 import io.nacosistio.plugin.resource.Sha256;
 import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
@@ -126,6 +127,7 @@ public final class ServiceEntryMapper {
                 dropped[0]++;
             }
         }
+        labels = new TreeMap<>(RevisionLabel.apply(labels, options.revision()));
         Map<String, String> annotations = new TreeMap<>();
         annotations.put(NAMESPACE_ANNOTATION, key.namespaceId());
         annotations.put(GROUP_ANNOTATION, key.group());

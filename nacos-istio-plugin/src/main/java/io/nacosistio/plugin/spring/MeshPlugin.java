@@ -132,7 +132,7 @@ public final class MeshPlugin implements AutoCloseable {
         }
         ResourceNamer namer = new ResourceNamer(settings.mapping);
         ConfigCenterIndex index = new ConfigCenterIndex(new ConfigDocuments(settings.configMaxContentBytes),
-                namer::istioNamespaceOf, System::currentTimeMillis);
+                namer::istioNamespaceOf, System::currentTimeMillis, settings.mapping.revision());
         Map<IstioKind, SetPublisher> publishers = new EnumMap<>(IstioKind.class);
         for (IstioKind kind : SpecTypes.documentKinds()) {
             publishers.put(kind, layers.layer(LayeredPublisher.Layer.CONFIG_CENTER));

@@ -48,6 +48,11 @@ final class MeshPluginSettings {
             server.tls(cert, key);
         }
         this.server = server.build();
+        String revision = p.string(PREFIX + "revision", "");
+        if (!revision.matches("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?")) {
+            throw new IllegalArgumentException("property " + PREFIX + "revision=" + revision + " is invalid: expected "
+                    + "an istiod revision, a label value of up to 63 letters, digits, '-', '_' or '.'");
+        }
         this.mapping = MappingOptions.builder()
                 .hostTemplate(p.string(PREFIX + "mapping.host-template", MappingOptions.DEFAULT_HOST_TEMPLATE))
                 .domainSuffix(p.string(PREFIX + "mapping.domain-suffix", "nacos"))
@@ -60,6 +65,7 @@ final class MeshPluginSettings {
                 .namespaceMapping(p.pairs(PREFIX + "mapping.namespace-mapping"))
                 .serveDubboConsumers(p.bool(PREFIX + "mapping.serve-dubbo-consumers", false))
                 .aliasesMetadataKey(p.string(PREFIX + "mapping.aliases-metadata-key", "istio.aliases"))
+                .revision(revision)
                 .build();
         quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
         maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);

@@ -55,6 +55,29 @@ class ConfigCenterIndexTest {
     }
 
     @Test
+    void theRevisionLabelsEveryDocumentThatCarriesNoneOfItsOwn() throws Exception {
+        ConfigCenterIndex revised = new ConfigCenterIndex(new ConfigDocuments(64 * 1024), ns -> "default",
+                clock::get, "canary");
+        String own = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: pinned\n"
+                + "  labels: {istio.io/rev: stable, team: a}\nspec:\n  host: pinned.nacos\n";
+        revised.apply(RULES, Optional.of(new ConfigItem(RULES, dr("reviews", "reviews.nacos") + "---\n" + own,
+                Collections.<String>emptySet(), 1_600_000_000_000L)));
+        java.util.Map<String, java.util.Map<String, String>> labels = new java.util.TreeMap<>();
+        for (McpResource r : revised.snapshot(IstioKind.DESTINATION_RULE).resources()) {
+            labels.put(r.name(), io.nacosistio.proto.istio.mcp.v1alpha1.Resource.parseFrom(r.packed().getValue())
+                    .getMetadata().getLabelsMap());
+        }
+        assertThat(labels.get("default/reviews")).containsExactly(java.util.Map.entry("istio.io/rev", "canary"));
+        assertThat(labels.get("default/pinned")).containsEntry("istio.io/rev", "stable").containsEntry("team", "a");
+
+        publish(RULES, dr("reviews", "reviews.nacos"));
+        String unrevised = served(IstioKind.DESTINATION_RULE).resources().get(0).version();
+        assertThat(revised.snapshot(IstioKind.DESTINATION_RULE).resources().stream()
+                .filter(r -> r.name().equals("default/reviews")).findFirst().orElseThrow().version())
+                .isNotEqualTo(unrevised);
+    }
+
+    @Test
     void aRefusedUpdateKeepsTheLastAcceptedVersionServed() {
         publish(RULES, dr("reviews", "reviews.nacos") + "---\n" + dr("ratings", "ratings.nacos"));
         ResourceSet before = served(IstioKind.DESTINATION_RULE);

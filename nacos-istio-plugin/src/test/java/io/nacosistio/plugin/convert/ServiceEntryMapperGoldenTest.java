@@ -64,6 +64,9 @@ class ServiceEntryMapperGoldenTest {
 
     static MappingOptions options(JsonObject o) {
         MappingOptions.Builder b = MappingOptions.builder();
+        if (o.has("revision")) {
+            b.revision(o.get("revision").getAsString());
+        }
         if (o.has("serveDubboConsumers")) {
             b.serveDubboConsumers(o.get("serveDubboConsumers").getAsBoolean());
         }

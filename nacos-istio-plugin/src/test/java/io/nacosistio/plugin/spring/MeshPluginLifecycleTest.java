@@ -51,6 +51,11 @@ class MeshPluginLifecycleTest {
         assertThatThrownBy(() -> MeshPluginSettings.from(new PropertyReader(environment(
                 Map.of("nacos.mesh.mcp.port", "70000")))))
                 .hasMessageContaining("nacos.mesh.mcp.port=70000");
+        assertThatThrownBy(() -> MeshPluginSettings.from(new PropertyReader(environment(
+                Map.of("nacos.mesh.revision", "canary/1")))))
+                .hasMessageContaining("nacos.mesh.revision=canary/1");
+        assertThat(MeshPluginSettings.from(new PropertyReader(environment(Map.of("nacos.mesh.revision", "1-31-0"))))
+                .mapping.revision()).isEqualTo("1-31-0");
         MeshPluginSettings clash = MeshPluginSettings.from(new PropertyReader(environment(
                 Map.of("nacos.istio.mcp.server.enabled", "true"))));
         assertThatThrownBy(clash::checkNoConflictWithBuiltInModule).hasMessageContaining("18848");
