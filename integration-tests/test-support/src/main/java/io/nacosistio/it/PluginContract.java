@@ -206,6 +206,30 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
+    void aServiceLeavingTheSelectionIsRemovedAndDebugSkippedNamesTheRule() throws Exception {
+        naming.registerInstance("opting-out", instance("10.47.0.1", 8080, 1, Map.of()));
+        naming.registerInstance("kept-out", SharedNacos.EXCLUDED_GROUP, instance("10.47.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received served = client.awaitState(SE_V1, r -> seNamed(r, "opting-out").isPresent(), 5_000);
+        NacosAdmin admin = new NacosAdmin(nacos);
+        admin.updateInstance("public", "DEFAULT_GROUP", "opting-out", "10.47.0.1", 8080, 1, true,
+                "{\"istio.mesh\":\"false\"}");
+        client.awaitState(SE_V1, r -> seNamed(r, "opting-out").isEmpty(), 5_000);
+        String skipped = awaitDebug("/debug/skipped", "kept-out");
+        assertThat(skipped).contains("opting-out").contains("not selected: every instance has metadata istio.mesh=false")
+                .contains("kept-out").contains("not selected: group '" + SharedNacos.EXCLUDED_GROUP
+                        + "' matches nacos.mesh.selector.groups.exclude pattern '" + SharedNacos.EXCLUDED_GROUP_PATTERN
+                        + "'");
+        assertThat(seNamed(client.latest(SE_V1).orElseThrow(), "kept-out")).isEmpty();
+
+        admin.updateInstance("public", "DEFAULT_GROUP", "opting-out", "10.47.0.1", 8080, 1, true, "{}");
+        Received back = client.awaitState(SE_V1, r -> seNamed(r, "opting-out").isPresent(), 5_000);
+        // Back in the selection it is a new ServiceEntry, as after a deletion.
+        assertThat(createTime(back, "opting-out")).isNotEqualTo(createTime(served, "opting-out"));
+        assertThat(get("/debug/skipped")).doesNotContain("opting-out");
+    }
+
+    @Test
     void disablingAnInstanceThroughTheConsoleApiRemovesItsEndpoint() throws Exception {
         naming.registerInstance("toggled-svc", instance("10.46.0.1", 8080, 1, Map.of()));
         IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
@@ -343,6 +367,18 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         naming.registerInstance("after-idle", instance("10.90.0.1", 8080, 1, Map.of()));
         client.awaitState(SE_V1, r -> seNamed(r, "after-idle").isPresent(), 5_000);
         assertThat(client.streamEnded()).isFalse();
+    }
+
+    /** Polls a debug page until it contains {@code fragment} (5 s at most); returns the page. */
+    private String awaitDebug(String path, String fragment) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String page = get(path);
+        while (!page.contains(fragment) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            page = get(path);
+        }
+        assertThat(page).as(path).contains(fragment);
+        return page;
     }
 
     private String get(String path) throws Exception {

@@ -19,6 +19,11 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
 
     /** The index's quiet period the shared Nacos runs with. */
     public static final long QUIET_MILLIS = 100;
+    /** Services of groups matching this are left out of the mesh (the selector's exclude rule). */
+    public static final String EXCLUDED_GROUP_PATTERN = "E2E_EXCLUDED*";
+    public static final String EXCLUDED_GROUP = "E2E_EXCLUDED_GROUP";
+    /** The istiod revision every served resource is labelled with. */
+    public static final String REVISION = "e2e-canary";
     /** Empty services are removed this long after their last change (Nacos's default is 60 s). */
     public static final long EMPTY_SERVICE_EXPIRY_MILLIS = 5_000;
     /** Nacos runs its empty-service cleaner this long after boot, whatever the configured interval. */
@@ -76,6 +81,8 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
         properties.put("nacos.mesh.debug.port", Integer.toString(debugPort));
         properties.put("nacos.mesh.index.quiet-period", QUIET_MILLIS + "ms");
         properties.put("nacos.mesh.index.max-delay", "1s");
+        properties.put("nacos.mesh.selector.groups.exclude", EXCLUDED_GROUP_PATTERN);
+        properties.put("nacos.mesh.revision", REVISION);
         return properties;
     }
 

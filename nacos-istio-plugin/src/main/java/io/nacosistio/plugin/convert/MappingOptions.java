@@ -25,6 +25,7 @@ public final class MappingOptions {
     private final boolean serveDubboConsumers;
     private final String aliasesMetadataKey;
     private final String revision;
+    private final SelectionRules selection;
 
     private MappingOptions(Builder b) {
         this.hostTemplate = b.hostTemplate;
@@ -39,6 +40,7 @@ public final class MappingOptions {
         this.serveDubboConsumers = b.serveDubboConsumers;
         this.aliasesMetadataKey = b.aliasesMetadataKey;
         this.revision = b.revision;
+        this.selection = b.selection;
     }
 
     public static MappingOptions defaults() {
@@ -109,6 +111,11 @@ public final class MappingOptions {
         return revision;
     }
 
+    /** Which services and instances the mesh sees. */
+    public SelectionRules selection() {
+        return selection;
+    }
+
     public static final class Builder {
         private String hostTemplate = DEFAULT_HOST_TEMPLATE;
         private String domainSuffix = "nacos";
@@ -122,6 +129,7 @@ public final class MappingOptions {
         private boolean serveDubboConsumers;
         private String aliasesMetadataKey = "istio.aliases";
         private String revision = "";
+        private SelectionRules selection = SelectionRules.all();
 
         public Builder hostTemplate(String v) {
             this.hostTemplate = v;
@@ -175,6 +183,11 @@ public final class MappingOptions {
 
         public Builder aliasesMetadataKey(String v) {
             this.aliasesMetadataKey = v;
+            return this;
+        }
+
+        public Builder selection(SelectionRules v) {
+            this.selection = v;
             return this;
         }
 

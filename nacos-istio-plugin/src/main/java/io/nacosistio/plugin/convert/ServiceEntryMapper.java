@@ -38,18 +38,22 @@ public final class ServiceEntryMapper {
     static final String SERVICE_ANNOTATION = "nacos.io/service";
     /** Dubbo's interface-level registration of a caller: {@code consumers:<interface>:<version>:<group>}. */
     static final String DUBBO_CONSUMERS_PREFIX = "consumers:";
+    /** Spring Cloud Alibaba writes {@code secure=true} for instances that serve HTTPS. */
+    static final String SECURE_METADATA = "secure";
 
     private final MappingOptions options;
     private final HostNamer hostNamer;
     private final ResourceNamer resourceNamer;
     private final ServiceEntryValidator validator = new ServiceEntryValidator();
     private final String defaultProtocol;
+    private final ServiceSelector selector;
 
     public ServiceEntryMapper(MappingOptions options) {
         this.options = options;
         this.hostNamer = new HostNamer(options);
         this.resourceNamer = new ResourceNamer(options);
         this.defaultProtocol = options.defaultProtocol().toUpperCase(Locale.ROOT);
+        this.selector = new ServiceSelector(options.selection());
     }
 
     public MappingResult map(RegistryService service) {
@@ -68,12 +72,19 @@ public final class ServiceEntryMapper {
             return MappingResult.notSelected("not selected: Dubbo " + DUBBO_CONSUMERS_PREFIX
                     + " services are callers, not destinations (nacos.mesh.mapping.serve-dubbo-consumers=true serves them)");
         }
+        ServiceSelector.Selection selection = selector.select(service);
+        if (selection.notSelectedBy != null) {
+            return MappingResult.notSelected(selection.notSelectedBy);
+        }
         List<String> errors = new ArrayList<>();
+        if (selection.error != null) {
+            errors.add(selection.error);
+        }
         int[] dropped = {0};
 
         List<RegistryInstance> usable = new ArrayList<>();
         int skippedInstances = 0;
-        for (RegistryInstance instance : sorted(service.instances())) {
+        for (RegistryInstance instance : sorted(selection.instances)) {
             if (instance.port() < 1 || instance.port() > 65535 || !isUsableAddress(instance.ip())) {
                 skippedInstances++;
             } else {
@@ -166,7 +177,8 @@ public final class ServiceEntryMapper {
 
     /**
      * The ports an instance listens on: those of Dubbo's {@code dubbo.endpoints} metadata when present,
-     * else its registered port with the protocol of its {@code protocol} metadata. A malformed
+     * else its registered port with the protocol of its {@code protocol} metadata (HTTPS for Spring Cloud's
+     * {@code secure=true} without one). A malformed
      * {@code dubbo.endpoints} is an error of the service (its registered port stands in, for diagnosis).
      */
     private List<InstancePort> instancePorts(RegistryInstance instance, List<String> errors) {
@@ -179,8 +191,13 @@ public final class ServiceEntryMapper {
                         + DubboEndpoints.METADATA_KEY + " " + e.getMessage() + ": " + abbreviate(dubbo));
             }
         }
-        return Collections.singletonList(new InstancePort(
-                ProtocolMapper.protocolOf(instance.metadata().get("protocol"), defaultProtocol), instance.port()));
+        String protocol = instance.metadata().get("protocol");
+        if (protocol == null && "true".equalsIgnoreCase(instance.metadata().get(SECURE_METADATA))) {
+            // Spring Cloud's secure flag (spring.cloud.nacos.discovery.secure): the app itself serves TLS.
+            protocol = "https";
+        }
+        return Collections.singletonList(new InstancePort(ProtocolMapper.protocolOf(protocol, defaultProtocol),
+                instance.port()));
     }
 
     private static String abbreviate(String value) {

@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.spring;
 
 import io.nacosistio.plugin.convert.MappingOptions;
+import io.nacosistio.plugin.convert.SelectionRules;
 import io.nacosistio.plugin.server.McpServerOptions;
 
 /**
@@ -66,6 +67,16 @@ final class MeshPluginSettings {
                 .serveDubboConsumers(p.bool(PREFIX + "mapping.serve-dubbo-consumers", false))
                 .aliasesMetadataKey(p.string(PREFIX + "mapping.aliases-metadata-key", "istio.aliases"))
                 .revision(revision)
+                .selection(SelectionRules.builder()
+                        .includeNamespaces(p.list(PREFIX + "selector.namespaces.include"))
+                        .excludeNamespaces(p.list(PREFIX + "selector.namespaces.exclude"))
+                        .includeGroups(p.list(PREFIX + "selector.groups.include"))
+                        .excludeGroups(p.list(PREFIX + "selector.groups.exclude"))
+                        .includeServices(p.list(PREFIX + "selector.services.include"))
+                        .excludeServices(p.list(PREFIX + "selector.services.exclude"))
+                        .metadataKey(p.string(PREFIX + "selector.metadata-key", "istio.mesh"))
+                        .optIn(p.bool(PREFIX + "selector.opt-in", false))
+                        .build())
                 .build();
         quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
         maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);

@@ -64,6 +64,14 @@ class ServiceEntryMapperGoldenTest {
 
     static MappingOptions options(JsonObject o) {
         MappingOptions.Builder b = MappingOptions.builder();
+        if (o.has("selection")) {
+            JsonObject s = o.getAsJsonObject("selection");
+            b.selection(SelectionRules.builder()
+                    .includeNamespaces(strings(s, "includeNamespaces")).excludeNamespaces(strings(s, "excludeNamespaces"))
+                    .includeGroups(strings(s, "includeGroups")).excludeGroups(strings(s, "excludeGroups"))
+                    .includeServices(strings(s, "includeServices")).excludeServices(strings(s, "excludeServices"))
+                    .optIn(s.has("optIn") && s.get("optIn").getAsBoolean()).build());
+        }
         if (o.has("revision")) {
             b.revision(o.get("revision").getAsString());
         }
@@ -149,6 +157,14 @@ class ServiceEntryMapperGoldenTest {
                 !i.has("healthy") || i.get("healthy").getAsBoolean(),
                 !i.has("enabled") || i.get("enabled").getAsBoolean(), true, str(i, "cluster", "DEFAULT"),
                 map(i.getAsJsonObject("metadata")));
+    }
+
+    private static List<String> strings(JsonObject o, String key) {
+        List<String> list = new ArrayList<>();
+        if (o.has(key)) {
+            o.getAsJsonArray(key).forEach(e -> list.add(e.getAsString()));
+        }
+        return list;
     }
 
     private static String str(JsonObject o, String key, String fallback) {
