@@ -54,6 +54,14 @@ public final class MetricsText {
                 server.staleRequests.get());
         counter(out, "nacos_mesh_mcp_unknown_type_urls_total", "Subscriptions to type URLs the plugin does not know",
                 server.unknownTypeUrls.get());
+        counter(out, "nacos_mesh_mcp_connections_refused_total",
+                "Connections closed on accept: the peer is outside nacos.mesh.mcp.allowed-clients",
+                server.connectionsRefused.get());
+        counter(out, "nacos_mesh_mcp_tls_handshake_failures_total", "Connections closed before their TLS handshake "
+                + "succeeded", server.tlsHandshakeFailures.get());
+        counter(out, "nacos_mesh_mcp_tls_reloads_total", "Rotated TLS certificates loaded", server.tlsReloads.get());
+        counter(out, "nacos_mesh_mcp_tls_reload_failures_total", "Changed TLS files that could not be loaded",
+                server.tlsReloadFailures.get());
         return out.toString();
     }
 

@@ -16,6 +16,10 @@ public final class ServerMetrics {
     public final AtomicLong staleRequests = new AtomicLong();
     public final AtomicLong unknownTypeUrls = new AtomicLong();
     public final AtomicLong deltaRejected = new AtomicLong();
+    public final AtomicLong connectionsRefused = new AtomicLong();
+    public final AtomicLong tlsHandshakeFailures = new AtomicLong();
+    public final AtomicLong tlsReloads = new AtomicLong();
+    public final AtomicLong tlsReloadFailures = new AtomicLong();
 
     public long openStreams() {
         return streamsOpened.get() - streamsClosed.get();

@@ -2,18 +2,15 @@ package io.nacosistio.plugin.server;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -41,6 +38,7 @@ public final class McpServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService executor;
+    private McpTls tls;
 
     public McpServer(McpServerOptions options, ResourceCache cache, ServerMetrics metrics) {
         this.options = options;
@@ -53,9 +51,19 @@ public final class McpServer implements AutoCloseable {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("nacos-mesh-mcp-boss", true));
         workers = new NioEventLoopGroup(2, new DefaultThreadFactory("nacos-mesh-mcp-io", true));
         executor = Executors.newFixedThreadPool(Math.max(1, options.executorThreads), daemonThreads());
+        PeerLogLimiter logLimiter = new PeerLogLimiter(AllowListServerChannel.LOG_INTERVAL_MINUTES, TimeUnit.MINUTES,
+                System::nanoTime);
+        try {
+            tls = options.tls() ? McpTls.start(options, metrics) : null;
+        } catch (IOException | RuntimeException e) {
+            shutdownResources();
+            throw new IOException("MCP server TLS: " + e.getMessage(), e);
+        }
+        TlsHandshakeWatcher handshakes = tls == null ? null : new TlsHandshakeWatcher(metrics, logLimiter);
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.bindAddress, options.port))
-                .channelType(NioServerSocketChannel.class)
+                .channelFactory(() -> new AllowListServerChannel(options.allowedClients, metrics, logLimiter,
+                        handshakes))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
@@ -67,9 +75,8 @@ public final class McpServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(
                         new AdsService(cache, metrics, executor, options.controlPlaneId, streams),
                         new PeerInterceptor()));
-        if (options.tls()) {
-            builder.sslContext(GrpcSslContexts
-                    .forServer(new File(options.certChainFile), new File(options.privateKeyFile)).build());
+        if (tls != null) {
+            builder.sslContext(tls.sslContext());
         }
         try {
             server = builder.build().start();
@@ -81,8 +88,9 @@ public final class McpServer implements AutoCloseable {
             }
             throw new IOException("MCP server could not listen on " + options.bindAddress + ":" + options.port, e);
         }
-        LOG.info("nacos-istio-plugin: MCP-over-XDS server listening on {}:{}{}", options.bindAddress, port(),
-                options.tls() ? " (TLS)" : "");
+        LOG.info("nacos-istio-plugin: MCP-over-XDS server listening on {}:{}{}, clients allowed from {}",
+                options.bindAddress, port(), tls == null ? "" : " (TLS" + (options.clientCaFile == null ? ""
+                        : ", client certificates " + options.clientCertificates) + ")", options.allowedClients);
     }
 
     /** The bound port; useful when started on port 0. */
@@ -119,7 +127,17 @@ public final class McpServer implements AutoCloseable {
         shutdownResources();
     }
 
+    /** Checks the TLS files for a rotation now, as the timer does; no-op without TLS. */
+    void checkTlsFilesNow() {
+        if (tls != null) {
+            tls.checkNow();
+        }
+    }
+
     private void shutdownResources() {
+        if (tls != null) {
+            tls.close();
+        }
         if (executor != null) {
             executor.shutdownNow();
         }

@@ -15,6 +15,18 @@ public final class McpServerOptions {
     final String certChainFile;
     final String privateKeyFile;
     final String controlPlaneId;
+    final ClientNetworks allowedClients;
+    final String clientCaFile;
+    final ClientCertificates clientCertificates;
+    final long tlsReloadMillis;
+
+    /** Whether and how MCP clients must present a certificate signed by the client CA. */
+    public enum ClientCertificates {
+        /** Verified when a client sends one; clients without one are served (istiod sends none). */
+        OPTIONAL,
+        /** Required and verified: clients without one are refused in the handshake. */
+        REQUIRE
+    }
 
     private McpServerOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -27,6 +39,10 @@ public final class McpServerOptions {
         this.certChainFile = b.certChainFile;
         this.privateKeyFile = b.privateKeyFile;
         this.controlPlaneId = b.controlPlaneId;
+        this.allowedClients = b.allowedClients;
+        this.clientCaFile = b.clientCaFile;
+        this.clientCertificates = b.clientCertificates;
+        this.tlsReloadMillis = b.tlsReloadMillis;
     }
 
     public static Builder builder() {
@@ -56,6 +72,10 @@ public final class McpServerOptions {
         private String certChainFile;
         private String privateKeyFile;
         private String controlPlaneId = "nacos-istio-plugin";
+        private ClientNetworks allowedClients = ClientNetworks.parse(ClientNetworks.PRIVATE_NETWORKS);
+        private String clientCaFile;
+        private ClientCertificates clientCertificates = ClientCertificates.OPTIONAL;
+        private long tlsReloadMillis = TimeUnit.SECONDS.toMillis(10);
 
         /** Address to listen on; {@code 0.0.0.0} for every interface. */
         public Builder bindAddress(String bindAddress) {
@@ -106,6 +126,25 @@ public final class McpServerOptions {
             return this;
         }
 
+        /** Client networks allowed to connect; others are closed on accept. Default: {@link ClientNetworks#PRIVATE_NETWORKS}. */
+        public Builder allowedClients(ClientNetworks allowedClients) {
+            this.allowedClients = allowedClients;
+            return this;
+        }
+
+        /** PEM CA certificates that client certificates must chain to; with TLS only. */
+        public Builder clientCertificates(String clientCaFile, ClientCertificates mode) {
+            this.clientCaFile = clientCaFile;
+            this.clientCertificates = mode;
+            return this;
+        }
+
+        /** How often the certificate and key files are checked for a rotation; 0 never. */
+        public Builder tlsReloadMillis(long millis) {
+            this.tlsReloadMillis = millis;
+            return this;
+        }
+
         /** Sent as {@code control_plane.identifier} in every response. */
         public Builder controlPlaneId(String id) {
             this.controlPlaneId = id;
@@ -118,6 +157,10 @@ public final class McpServerOptions {
             }
             if ((certChainFile == null) != (privateKeyFile == null)) {
                 throw new IllegalArgumentException("TLS needs both a certificate chain file and a private key file");
+            }
+            if (clientCaFile != null && certChainFile == null) {
+                throw new IllegalArgumentException("client certificate verification needs TLS (a certificate chain "
+                        + "and private key)");
             }
             return new McpServerOptions(this);
         }

@@ -2,6 +2,7 @@ package io.nacosistio.plugin.spring;
 
 import io.nacosistio.plugin.convert.MappingOptions;
 import io.nacosistio.plugin.convert.SelectionRules;
+import io.nacosistio.plugin.server.ClientNetworks;
 import io.nacosistio.plugin.server.McpServerOptions;
 
 /**
@@ -47,6 +48,22 @@ final class MeshPluginSettings {
                         + "mcp.tls.private-key-file must be set together");
             }
             server.tls(cert, key);
+            server.tlsReloadMillis(p.millis(PREFIX + "mcp.tls.reload-interval", 10_000));
+            String clientCa = p.string(PREFIX + "mcp.tls.client-ca-file", "");
+            if (!clientCa.isEmpty()) {
+                server.clientCertificates(clientCa, p.bool(PREFIX + "mcp.tls.client-certificate-required", false)
+                        ? McpServerOptions.ClientCertificates.REQUIRE : McpServerOptions.ClientCertificates.OPTIONAL);
+            }
+        } else if (!p.string(PREFIX + "mcp.tls.client-ca-file", "").isEmpty()) {
+            throw new IllegalArgumentException(PREFIX + "mcp.tls.client-ca-file needs TLS: set " + PREFIX
+                    + "mcp.tls.cert-chain-file and " + PREFIX + "mcp.tls.private-key-file");
+        }
+        try {
+            server.allowedClients(ClientNetworks.parse(p.list(PREFIX + "mcp.allowed-clients",
+                    ClientNetworks.PRIVATE_NETWORKS)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("property " + PREFIX + "mcp.allowed-clients is invalid: "
+                    + e.getMessage(), e);
         }
         this.server = server.build();
         String revision = p.string(PREFIX + "revision", "");
