@@ -26,11 +26,13 @@ public final class ChildNacos implements AutoCloseable {
 
     private final Process process;
     private final Path logFile;
+    private final Path serverLogs;
     private final long bootMillis;
 
-    private ChildNacos(Process process, Path logFile, long bootMillis) {
+    private ChildNacos(Process process, Path logFile, Path serverLogs, long bootMillis) {
         this.process = process;
         this.logFile = logFile;
+        this.serverLogs = serverLogs;
         this.bootMillis = bootMillis;
     }
 
@@ -40,6 +42,8 @@ public final class ChildNacos implements AutoCloseable {
         Path logDir = Paths.get("target", "child-nacos").toAbsolutePath();
         Files.createDirectories(logDir);
         Path logFile = logDir.resolve(name + ".log");
+        // Nacos appends to its log files: a previous run's lines must not answer this run's log checks.
+        TempDirs.delete(logDir.resolve(name + "-server-logs"));
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-cp", testClassPath(),
                 "-Dnacos.logs.path=" + logDir.resolve(name + "-server-logs"),
@@ -70,7 +74,7 @@ public final class ChildNacos implements AutoCloseable {
         long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("Nacos (%s) in its own JVM, pid %d, up in %d ms, HTTP %d%n", name, process.pid(), bootMillis,
                 httpPort);
-        return new ChildNacos(process, logFile, bootMillis);
+        return new ChildNacos(process, logFile, logDir.resolve(name + "-server-logs"), bootMillis);
     }
 
     /** Surefire hands a forked JVM its class path in this property; java.class.path may be a manifest-only jar. */
@@ -113,6 +117,44 @@ public final class ChildNacos implements AutoCloseable {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** The lines containing {@code fragment} in Nacos's output and in every log file Nacos wrote (nacos.log, ...). */
+    public List<String> logLines(String fragment) {
+        List<Path> files = new ArrayList<>(List.of(logFile));
+        try (java.util.stream.Stream<Path> walk = Files.exists(serverLogs) ? Files.walk(serverLogs) : java.util.stream.Stream.empty()) {
+            walk.filter(p -> p.toString().endsWith(".log")).forEach(files::add);
+        } catch (IOException e) {
+            // the directory is written while we read; what was read is enough for this poll
+        }
+        List<String> found = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (line.contains(fragment)) {
+                        found.add(line);
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // rotated or being written; the next poll reads it
+            }
+        }
+        return found;
+    }
+
+    /** Waits until Nacos's logs hold at least {@code count} lines containing each fragment; fails with what they hold. */
+    public List<String> awaitLogLines(String fragment, int count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        List<String> lines;
+        do {
+            lines = logLines(fragment);
+            if (lines.size() >= count) {
+                return lines;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Nacos's logs (" + logFile + ", " + serverLogs + ") do not hold " + count
+                + " lines with '" + fragment + "' within " + timeoutMillis + " ms: " + lines);
     }
 
     /** Stops Nacos the way an operator does (SIGTERM, Nacos's shutdown hooks run) and waits for the exit. */

@@ -7,9 +7,11 @@ import com.alibaba.nacos.api.naming.NamingFactory;
 import com.alibaba.nacos.api.naming.NamingService;
 import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nacosistio.it.istiod.ConfigSourceTls;
 import io.nacosistio.it.istiod.Istiod;
 import io.nacosistio.it.istiod.IstiodBinary;
 import io.nacosistio.it.istiod.IstiodConfig;
+import io.nacosistio.it.istiod.IstiodLog;
 import io.nacosistio.it.istiod.IstiodOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,8 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
     private static final String SERVICE = "nacos.io/service";
     private static final Duration KEEPALIVE = Duration.parse("PT" + System.getProperty("e2e.keepalive.interval", "1s"));
     private static final long SOAK_SECONDS = Long.getLong("e2e.soak.seconds", 35);
+    /** The DNS name in the TLS tests' server certificates, the one istiod's subjectAltNames expects. */
+    private static final String TLS_NAME = "nacos-mcp.mesh.test";
 
     private IstiodBinary binary;
     private NacosUnderTest nacos;
@@ -436,6 +440,116 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             child.close();
             TempDirs.delete(home);
         }
+    }
+
+    /**
+     * The plugin serving TLS in a Nacos of its own, with a certificate of a test CA: an istiod that trusts the
+     * CA and expects the certificate's name syncs; one with another CA, or expecting another name, does not,
+     * and the plugin logs the failed handshakes with the peer. A rotated certificate is loaded without a restart:
+     * new connections get it, the live stream goes on.
+     */
+    @Test
+    @Order(60)
+    void overTlsOnlyAnIstiodTrustingTheCaAndNameSyncsAndARotatedCertificateIsServedWithoutARestart()
+            throws Exception {
+        Path home = Files.createTempDirectory("nacos-tls");
+        Path tls = Files.createTempDirectory("nacos-tls-files");
+        Path cert = tls.resolve("mcp.pem");
+        Path key = tls.resolve("mcp.key");
+        TestCertificates.Authority ca = TestCertificates.authority("nacos-mesh-test-ca");
+        TestCertificates.Authority otherCa = TestCertificates.authority("another-test-ca");
+        TestCertificates.Issued first = ca.issue(TLS_NAME, "127.0.0.1");
+        first.write(cert, key);
+        int httpPort = FreePorts.nacosPair();
+        int mcpPort = FreePorts.any();
+        int pluginDebugPort = FreePorts.any();
+        Map<String, String> properties = SharedNacos.pluginProperties(mcpPort, pluginDebugPort);
+        properties.put("nacos.mesh.mcp.tls.cert-chain-file", cert.toString());
+        properties.put("nacos.mesh.mcp.tls.private-key-file", key.toString());
+        properties.put("nacos.mesh.mcp.tls.reload-interval", "200ms");
+        ChildNacos child = ChildNacos.start(getClass(), "tls-" + nacos.version(), home, httpPort, properties);
+        NamingService client = null;
+        try {
+            client = namingClient(httpPort);
+            client.registerInstance("tls-orders", instance("10.105.0.1", 8080, 1, Map.of()));
+            try (Istiod trusting = Istiod.start(binary, IstiodOptions.mcpTls("tls-trusting-nacos-" + nacos.version(),
+                    mcpPort, List.of(new ConfigSourceTls(ca.pem(), List.of(TLS_NAME)))))) {
+                trusting.awaitSynced();
+                trusting.awaitConfigs(SE, s -> endpoint(s, "tls-orders", "10.105.0.1").isPresent(), 10_000,
+                        "tls-orders, over TLS");
+
+                // istiod gives up at start (exits) when a config source's handshake fails.
+                refusedAtStart(mcpPort, new ConfigSourceTls(otherCa.pem(), List.of(TLS_NAME)), "another-ca",
+                        "certificate signed by unknown authority");
+                refusedAtStart(mcpPort, new ConfigSourceTls(ca.pem(), List.of("another-name.mesh.test")), "another-name",
+                        "no matching SAN found");
+                List<String> logged = child.awaitLogLines("TLS handshake with MCP client /127.0.0.1:", 1, 10_000);
+                System.out.printf("the plugin logged the refused handshakes: %s%n", logged);
+                assertThat(pluginMetric(pluginDebugPort, "nacos_mesh_mcp_tls_handshake_failures_total"))
+                        .isGreaterThanOrEqualTo(2);
+                assertThat(pluginMetric(pluginDebugPort, "nacos_mesh_mcp_streams")).as("only the trusting istiod")
+                        .isEqualTo(1);
+
+                TestCertificates.Issued second = ca.issue(TLS_NAME, "127.0.0.1");
+                second.write(cert, key);
+                child.awaitLogLines("MCP TLS certificate reloaded", 1, 10_000);
+                assertThat(servedSerial(mcpPort, ca)).as("a new connection gets the rotated certificate")
+                        .isEqualTo(second.serial()).isNotEqualTo(first.serial());
+                client.registerInstance("tls-after-rotation", instance("10.105.0.2", 8080, 1, Map.of()));
+                trusting.awaitConfigs(SE, s -> endpoint(s, "tls-after-rotation", "10.105.0.2").isPresent(),
+                        CHANGE_BOUND_MILLIS, "a service registered after the rotation, on the live stream");
+                assertThat(trusting.log().streamClosures()).as("the live stream survived the rotation").isEmpty();
+                assertThat(trusting.log().resourceProblems()).isEmpty();
+            }
+        } finally {
+            if (client != null) {
+                client.shutDown();
+            }
+            child.close();
+            TempDirs.delete(home);
+            TempDirs.delete(tls);
+        }
+    }
+
+    /** Starts an istiod whose only config source is the TLS plugin with {@code tls}; it must refuse and exit. */
+    private void refusedAtStart(int mcpPort, ConfigSourceTls tls, String name, String istiodSays) throws Exception {
+        try (Istiod refusing = Istiod.start(binary, IstiodOptions.mcpTls("tls-" + name + "-nacos-" + nacos.version(),
+                mcpPort, List.of(tls)))) {
+            assertThat(refusing.exitWithin(Duration.ofSeconds(60))).as("istiod with " + name + " gives up").isPresent();
+            assertThat(refusing.log().containing(List.of(istiodSays))).as("istiod with " + name + " says why")
+                    .isNotEmpty();
+            assertThat(refusing.log().containing(List.of(IstiodLog.SYNCED))).isEmpty();
+        }
+    }
+
+    /** The serial number of the certificate a new TLS connection to the MCP port is given. */
+    private static java.math.BigInteger servedSerial(int mcpPort, TestCertificates.Authority ca) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket("127.0.0.1", mcpPort)) {
+            socket.setSoTimeout(5_000);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    /** One unlabelled value of the plugin's Prometheus text on its debug port. */
+    private static double pluginMetric(int pluginDebugPort, String name) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + pluginDebugPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("the plugin's /metrics has no " + name + ":\n" + body);
     }
 
     /** Waits until istiod shows what the registry call that just returned should lead to; records how long. */

@@ -68,7 +68,13 @@ public final class Istiod implements AutoCloseable {
         try {
             Path mesh = dir.resolve("mesh.yaml");
             StringBuilder yaml = new StringBuilder("configSources:\n");
-            options.configSources().forEach(address -> yaml.append("- address: ").append(address).append('\n'));
+            for (int i = 0; i < options.configSources().size(); i++) {
+                yaml.append("- address: ").append(options.configSources().get(i)).append('\n');
+                ConfigSourceTls tls = options.tlsOf(i);
+                if (tls != null) {
+                    yaml.append(tls.yaml());
+                }
+            }
             Files.writeString(mesh, yaml.toString());
             Path networks = dir.resolve("meshNetworks.yaml");
             Files.writeString(networks, "");
@@ -154,6 +160,15 @@ public final class Istiod implements AutoCloseable {
         Optional<IstiodLog.Line> synced = log.await(t -> t.contains(IstiodLog.SYNCED), 0, timeout.toMillis());
         synced.ifPresent(line -> syncedNanos = line.nanoTime());
         return synced.isPresent();
+    }
+
+    /** Waits for istiod to exit (it does at start when a config source cannot be reached); its exit code, if it did. */
+    public Optional<Integer> exitWithin(Duration timeout) throws InterruptedException {
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.awaitEnd(2_000);
+            return Optional.of(process.exitValue());
+        }
+        return Optional.empty();
     }
 
     /** Every config istiod holds ({@code /debug/configz}). */

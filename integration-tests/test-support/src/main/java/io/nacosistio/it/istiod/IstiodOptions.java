@@ -10,8 +10,26 @@ import java.util.List;
  * @param configSources     the mesh config's {@code configSources} addresses, e.g. {@code xds://127.0.0.1:18848}
  * @param keepaliveInterval istiod's {@code --keepaliveInterval}: how often its gRPC clients ping an idle stream
  * @param syncTimeout       how long to wait for the cache sync before failing
+ * @param tls               the {@code tlsSettings} of each config source, by position; a missing or null entry is
+ *                          plaintext
  */
-public record IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout) {
+public record IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout,
+        List<ConfigSourceTls> tls) {
+
+    public IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout) {
+        this(name, configSources, keepaliveInterval, syncTimeout, List.of());
+    }
+
+    /** istiod with one config source per TLS setting, all dialling the same MCP port over TLS. */
+    public static IstiodOptions mcpTls(String name, int mcpPort, List<ConfigSourceTls> sources) {
+        List<String> addresses = sources.stream().map(s -> "xds://127.0.0.1:" + mcpPort).toList();
+        return new IstiodOptions(name, addresses, Duration.ofSeconds(30), Duration.ofSeconds(60), sources);
+    }
+
+    /** The {@code tlsSettings} of the config source at {@code index}, or null for plaintext. */
+    ConfigSourceTls tlsOf(int index) {
+        return index < tls.size() ? tls.get(index) : null;
+    }
 
     /** istiod with one MCP config source and its default keepalive (30 s). */
     public static IstiodOptions mcp(String name, int mcpPort) {
@@ -20,10 +38,10 @@ public record IstiodOptions(String name, List<String> configSources, Duration ke
     }
 
     public IstiodOptions withKeepaliveInterval(Duration interval) {
-        return new IstiodOptions(name, configSources, interval, syncTimeout);
+        return new IstiodOptions(name, configSources, interval, syncTimeout, tls);
     }
 
     public IstiodOptions withSyncTimeout(Duration timeout) {
-        return new IstiodOptions(name, configSources, keepaliveInterval, timeout);
+        return new IstiodOptions(name, configSources, keepaliveInterval, timeout, tls);
     }
 }
