@@ -73,6 +73,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
     private Istiod istiod;
     private long syncMillis;
     private int debugPort;
+    private int mcpPort;
     private final List<Long> changeMillis = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
@@ -80,6 +81,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         binary = IstiodBinary.selected();
         nacos = shared.nacos();
         debugPort = shared.debugPort();
+        mcpPort = shared.mcpPort();
         naming = namingClient(nacos.httpPort());
         // Registered before istiod starts: its very first answer must already hold them.
         naming.batchRegisterInstance("e2e-orders", "DEFAULT_GROUP", List.of(
@@ -267,6 +269,137 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         } finally {
             config.shutDown();
         }
+    }
+
+    /**
+     * What Dubbo and Spring Cloud Alibaba really write into Nacos, registered with the Nacos client as they
+     * register: Dubbo's interface-level provider and consumer (the URL parameters as instance metadata),
+     * Dubbo 3's application-level instances with {@code dubbo.endpoints}, and Spring Cloud apps with the
+     * metadata Spring Cloud Alibaba adds. istiod must store Dubbo as TCP and triple as GRPC (HTTP would
+     * break every Dubbo call) and must not receive the callers.
+     */
+    @Test
+    @Order(6)
+    void dubboAndSpringCloudServicesAreStoredWithThePortsTheirProtocolsNeed() throws Exception {
+        String iface = "com.example.e2e.DemoService";
+        Map<String, String> url = new HashMap<>(Map.of("interface", iface, "version", "1.0.0", "methods",
+                "sayHello,sayHi", "application", "e2e-dubbo-provider", "dubbo", "2.0.2", "release", "3.2.0",
+                "generic", "false", "dynamic", "true", "timestamp", "1700000000000", "pid", "4242"));
+        Map<String, String> consumer = new HashMap<>(url);
+        consumer.putAll(Map.of("side", "consumer", "category", "consumers", "application", "e2e-dubbo-consumer"));
+        url.putAll(Map.of("protocol", "dubbo", "side", "provider", "category", "providers", "anyhost", "true",
+                "deprecated", "false", "path", iface));
+        // The caller first: once the providers are in istiod, the plugin has also decided on it.
+        naming.registerInstance("consumers:" + iface + ":1.0.0:", instance("10.102.0.9", 0, 1, consumer));
+        naming.registerInstance("providers:" + iface + ":1.0.0:", instance("10.102.0.1", 20880, 1, url));
+        naming.batchRegisterInstance("e2e-dubbo-app", "DEFAULT_GROUP", List.of(
+                instance("10.102.1.1", 20880, 1, Map.of("dubbo.endpoints",
+                        "[{\"port\":20880,\"protocol\":\"dubbo\"},{\"port\":50051,\"protocol\":\"tri\"}]",
+                        "dubbo.metadata.revision", "6f1e2a", "dubbo.metadata.storage-type", "local")),
+                instance("10.102.1.2", 20881, 1, Map.of("dubbo.endpoints",
+                        "[{\"port\":20881,\"protocol\":\"dubbo\"},{\"port\":50051,\"protocol\":\"tri\"}]",
+                        "dubbo.metadata.revision", "6f1e2a", "dubbo.metadata.storage-type", "local"))));
+        Map<String, String> springCloud = Map.of("preserved.register.source", "SPRING_CLOUD",
+                "management.port", "8081", "management.context-path", "/manage");
+        naming.registerInstance("e2e-sc-orders", instance("10.102.2.1", 8080, 1, springCloud));
+        naming.registerInstance("e2e-sc-payments", instance("10.102.2.2", 8443, 1,
+                Map.of("preserved.register.source", "SPRING_CLOUD", "secure", "true")));
+
+        String providers = "providers:" + iface + ":1.0.0:";
+        Istiod.Seen seen = istiod.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, providers).isPresent()
+                && s.byAnnotation(SERVICE, "e2e-dubbo-app").map(c -> c.spec().path("endpoints").size() == 2)
+                        .orElse(false)
+                && s.byAnnotation(SERVICE, "e2e-sc-orders").isPresent()
+                && s.byAnnotation(SERVICE, "e2e-sc-payments").isPresent(), 10_000, "the Dubbo and Spring Cloud services");
+
+        JsonNode dubbo = seen.byAnnotation(SERVICE, providers).orElseThrow().spec();
+        assertThat(texts(dubbo.path("hosts"))).containsExactly(
+                "providers-com.example.e2e.demoservice-1.0.0.default-group.public.nacos");
+        assertPorts(dubbo, "tcp-20880:20880:TCP");
+        assertThat(endpointsByAddress(dubbo).get("10.102.0.1").path("labels").path("side").asText())
+                .isEqualTo("provider");
+        assertThat(seen.byAnnotation(SERVICE, "consumers:" + iface + ":1.0.0:")).isEmpty();
+        awaitPluginDebug("/debug/skipped", "not selected: Dubbo consumers: services are callers");
+
+        JsonNode app = seen.byAnnotation(SERVICE, "e2e-dubbo-app").orElseThrow().spec();
+        // Two ports of each protocol: the tie goes alphabetically.
+        assertPorts(app, "grpc-50051:50051:GRPC", "tcp-20880:20880:TCP");
+        Map<String, JsonNode> appEndpoints = endpointsByAddress(app);
+        assertThat(appEndpoints.get("10.102.1.1").path("ports").isEmpty()).isTrue();
+        assertThat(appEndpoints.get("10.102.1.2").path("ports").path("tcp-20880").asInt()).isEqualTo(20881);
+        JsonNode appService = awaitRegistryService("e2e-dubbo-app.default-group.public.nacos");
+        assertThat(StreamSupport.stream(appService.path("ports").spliterator(), false)
+                .map(p -> p.path("protocol").asText()).toList()).containsExactlyInAnyOrder("TCP", "GRPC");
+
+        JsonNode orders = seen.byAnnotation(SERVICE, "e2e-sc-orders").orElseThrow().spec();
+        assertPorts(orders, "http-8080:8080:HTTP");
+        JsonNode ordersLabels = endpointsByAddress(orders).get("10.102.2.1").path("labels");
+        assertThat(ordersLabels.path("preserved.register.source").asText()).isEqualTo("SPRING_CLOUD");
+        assertThat(ordersLabels.path("management.port").asText()).isEqualTo("8081");
+        // "/manage" is no label value: dropped, not sent for istiod to reject.
+        assertThat(ordersLabels.has("management.context-path")).isFalse();
+        assertPorts(seen.byAnnotation(SERVICE, "e2e-sc-payments").orElseThrow().spec(), "https-8443:8443:HTTPS");
+        assertThat(istiod.log().resourceProblems()).isEmpty();
+    }
+
+    /**
+     * The plugin labels everything {@code istio.io/rev=}{@value SharedNacos#REVISION}: an istiod of that revision
+     * stores the registry's ServiceEntries, one of another revision ignores them and stores only a document
+     * labelled for it. Each reads its whole ServiceEntry set from one response, so what is missing next to
+     * what arrived is decided.
+     */
+    @Test
+    @Order(7)
+    void anIstiodOfTheServedRevisionStoresTheResourcesAndOneOfAnotherRevisionIgnoresThem() throws Exception {
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        ConfigService config = ConfigFactory.createConfigService(props);
+        String otherRevision = "e2e-other";
+        try {
+            assertThat(config.publishConfig("e2e-revisions.yaml", "istio", """
+                    apiVersion: networking.istio.io/v1
+                    kind: ServiceEntry
+                    metadata:
+                      name: e2e-other-revision
+                      namespace: e2e-config
+                      labels: {istio.io/rev: %s}
+                    spec:
+                      hosts: [other-revision.example.com]
+                      location: MESH_EXTERNAL
+                      resolution: DNS
+                      ports: [{number: 443, name: tls, protocol: TLS}]
+                    """.formatted(otherRevision))).isTrue();
+            awaitPluginDebug("/debug/config", "e2e-other-revision");
+            try (Istiod same = Istiod.start(binary, IstiodOptions.mcp("revision-" + SharedNacos.REVISION + "-"
+                    + nacos.version(), mcpPort).withRevision(SharedNacos.REVISION));
+                    Istiod other = Istiod.start(binary, IstiodOptions.mcp("revision-" + otherRevision + "-"
+                            + nacos.version(), mcpPort).withRevision(otherRevision))) {
+                same.awaitSynced();
+                other.awaitSynced();
+                Istiod.Seen kept = same.awaitConfigs(SE, s -> s.byAnnotation(SERVICE, "e2e-orders").isPresent(),
+                        10_000, "e2e-orders in the istiod of revision " + SharedNacos.REVISION);
+                assertThat(kept.configs()).extracting(IstiodConfig::name).doesNotContain("e2e-other-revision");
+                assertThat(kept.byAnnotation(SERVICE, "e2e-orders").orElseThrow().metadata().path("labels")
+                        .path("istio.io/rev").asText()).isEqualTo(SharedNacos.REVISION);
+
+                Istiod.Seen ignored = other.awaitConfigs(SE, s -> s.configs().stream()
+                        .anyMatch(c -> c.name().equals("e2e-other-revision")), 10_000,
+                        "the document labelled " + otherRevision);
+                assertThat(ignored.configs()).extracting(IstiodConfig::key)
+                        .containsExactly("e2e-config/e2e-other-revision");
+                assertThat(other.registryHosts()).doesNotContain("e2e-orders.default-group.public.nacos")
+                        .contains("other-revision.example.com");
+            }
+        } finally {
+            config.removeConfig("e2e-revisions.yaml", "istio");
+            config.shutDown();
+        }
+    }
+
+    private static void assertPorts(JsonNode spec, String... nameNumberProtocol) {
+        assertThat(StreamSupport.stream(spec.path("ports").spliterator(), false)
+                .map(p -> p.path("name").asText() + ":" + p.path("number").asInt() + ":" + p.path("protocol").asText())
+                .toList()).containsExactly(nameNumberProtocol);
     }
 
     /** Five documents in one dataId: a weighted route, its subsets with mTLS, an ingress gateway, a deny policy, STRICT mTLS. */

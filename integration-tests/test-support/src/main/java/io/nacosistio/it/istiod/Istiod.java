@@ -108,6 +108,10 @@ public final class Istiod implements AutoCloseable {
             env.put("PILOT_ENABLE_AMBIENT", "false");
             env.put("ENABLE_DEBUG_ON_HTTP", "true");
             env.put("HOME", dir.toString());
+            env.remove("REVISION");
+            if (!options.revision().isEmpty()) {
+                env.put("REVISION", options.revision());
+            }
             if (kubeApi != null) {
                 // client-go's streaming list-watch expects initial events and a bookmark no stand-in sends.
                 env.put("KUBE_FEATURE_WatchListClient", "false");

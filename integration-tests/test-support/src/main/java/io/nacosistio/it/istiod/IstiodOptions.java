@@ -12,12 +12,19 @@ import java.util.List;
  * @param syncTimeout       how long to wait for the cache sync before failing
  * @param tls               the {@code tlsSettings} of each config source, by position; a missing or null entry is
  *                          plaintext
+ * @param revision          istiod's {@code REVISION} (it keeps only resources of that revision or of none);
+ *                          empty: no revision
  */
 public record IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout,
-        List<ConfigSourceTls> tls) {
+        List<ConfigSourceTls> tls, String revision) {
 
     public IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout) {
-        this(name, configSources, keepaliveInterval, syncTimeout, List.of());
+        this(name, configSources, keepaliveInterval, syncTimeout, List.of(), "");
+    }
+
+    public IstiodOptions(String name, List<String> configSources, Duration keepaliveInterval, Duration syncTimeout,
+            List<ConfigSourceTls> tls) {
+        this(name, configSources, keepaliveInterval, syncTimeout, tls, "");
     }
 
     /** istiod with one config source per TLS setting, all dialling the same MCP port over TLS. */
@@ -38,10 +45,14 @@ public record IstiodOptions(String name, List<String> configSources, Duration ke
     }
 
     public IstiodOptions withKeepaliveInterval(Duration interval) {
-        return new IstiodOptions(name, configSources, interval, syncTimeout, tls);
+        return new IstiodOptions(name, configSources, interval, syncTimeout, tls, revision);
     }
 
     public IstiodOptions withSyncTimeout(Duration timeout) {
-        return new IstiodOptions(name, configSources, keepaliveInterval, timeout, tls);
+        return new IstiodOptions(name, configSources, keepaliveInterval, timeout, tls, revision);
+    }
+
+    public IstiodOptions withRevision(String istiodRevision) {
+        return new IstiodOptions(name, configSources, keepaliveInterval, syncTimeout, tls, istiodRevision);
     }
 }
