@@ -22,25 +22,29 @@ class PackageRulesTest {
     private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)", Pattern.MULTILINE);
 
     /** package → import prefixes it must not use. */
-    private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "source", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
-                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache"),
-            "convert", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
-                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.spring"),
-            "index", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.server",
-                    "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring"),
-            "cache", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
-                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.source"),
-            "resource", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin."),
-            "server", List.of("com.alibaba.nacos", "org.springframework", "io.nacosistio.plugin.index",
-                    "io.nacosistio.plugin.source", "io.nacosistio.plugin.convert"),
-            "metrics", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin."),
-            "debug", List.of("com.alibaba.nacos", "org.springframework"),
-            "document", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+    private static final Map<String, List<String>> FORBIDDEN = Map.ofEntries(
+            Map.entry("source", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache")),
+            Map.entry("convert", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.spring")),
+            Map.entry("index", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.server",
+                    "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring")),
+            Map.entry("cache", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.source")),
+            Map.entry("resource", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.")),
+            Map.entry("server", List.of("com.alibaba.nacos", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.source", "io.nacosistio.plugin.convert")),
+            Map.entry("metrics", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.")),
+            Map.entry("debug", List.of("com.alibaba.nacos", "org.springframework")),
+            Map.entry("document", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
                     "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.source",
-                    "io.nacosistio.plugin.spring", "io.nacosistio.plugin.configcenter"),
-            "configcenter", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
-                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring"));
+                    "io.nacosistio.plugin.spring", "io.nacosistio.plugin.configcenter")),
+            Map.entry("validation", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.source",
+                    "io.nacosistio.plugin.convert", "io.nacosistio.plugin.document", "io.nacosistio.plugin.spring",
+                    "io.nacosistio.plugin.configcenter")),
+            Map.entry("configcenter", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring")));
 
     @Test
     void onlyTheSourceAdaptersTouchNacosAndOnlySpringTouchesSpring() throws IOException {

@@ -1,45 +1,20 @@
 package io.nacosistio.plugin.convert;
 
 import io.nacosistio.plugin.resource.Sha256;
+import io.nacosistio.plugin.validation.DnsNameRules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
-/** DNS-1123 names: checks, sanitizing and deterministic shortening. Pure functions. */
+/** DNS-1123 names: sanitizing and deterministic shortening (the checks are in {@code validation}). Pure functions. */
 final class DnsNames {
 
-    static final int MAX_LABEL = 63;
-    static final int MAX_NAME = 253;
-    private static final Pattern LABEL = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?");
-    private static final Pattern LOWER_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    static final int MAX_LABEL = DnsNameRules.MAX_LABEL;
+    static final int MAX_NAME = DnsNameRules.MAX_NAME;
 
     private DnsNames() {
-    }
-
-    /** A DNS label of any case, 1–63 characters. */
-    static boolean isLabel(String s) {
-        return s != null && s.length() <= MAX_LABEL && LABEL.matcher(s).matches();
-    }
-
-    /** A lowercase DNS-1123 label (Kubernetes namespace names). */
-    static boolean isLowerLabel(String s) {
-        return s != null && s.length() <= MAX_LABEL && LOWER_LABEL.matcher(s).matches();
-    }
-
-    /** A lowercase DNS-1123 subdomain (Kubernetes object names). */
-    static boolean isLowerSubdomain(String s) {
-        if (s == null || s.isEmpty() || s.length() > MAX_NAME) {
-            return false;
-        }
-        for (String label : s.split("\\.", -1)) {
-            if (!isLowerLabel(label)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

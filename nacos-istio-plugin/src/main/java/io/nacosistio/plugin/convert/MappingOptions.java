@@ -1,6 +1,9 @@
 package io.nacosistio.plugin.convert;
 
 import io.nacosistio.plugin.resource.RevisionLabel;
+import io.nacosistio.plugin.validation.DnsNameRules;
+import io.nacosistio.plugin.validation.IstioProtocols;
+import io.nacosistio.plugin.validation.Labels;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -204,11 +207,11 @@ public final class MappingOptions {
             if (!hostTemplate.contains("{service}")) {
                 throw new IllegalArgumentException("host template must contain {service}: " + hostTemplate);
             }
-            if (!ProtocolMapper.isIstioProtocol(defaultProtocol)) {
+            if (!IstioProtocols.isIstioProtocol(defaultProtocol)) {
                 throw new IllegalArgumentException("default protocol must be an Istio protocol, got " + defaultProtocol);
             }
             for (Map.Entry<String, String> e : namespaceMapping.entrySet()) {
-                if (!DnsNames.isLabel(e.getValue()) || !e.getValue().equals(e.getValue().toLowerCase())) {
+                if (!DnsNameRules.isLabel(e.getValue()) || !e.getValue().equals(e.getValue().toLowerCase())) {
                     throw new IllegalArgumentException("namespace mapping " + e.getKey() + "=" + e.getValue()
                             + ": the Istio namespace must be a lowercase DNS-1123 label");
                 }

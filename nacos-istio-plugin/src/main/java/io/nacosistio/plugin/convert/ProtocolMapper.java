@@ -1,18 +1,13 @@
 package io.nacosistio.plugin.convert;
 
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Nacos instance {@code protocol} metadata → Istio port protocol (docs/mapping.md). */
 final class ProtocolMapper {
 
     private static final Map<String, String> BY_METADATA = new HashMap<>();
-    private static final Set<String> ISTIO_PROTOCOLS = new HashSet<>(Arrays.asList(
-            "HTTP", "HTTPS", "GRPC", "GRPC-WEB", "HTTP2", "HTTP_PROXY", "TCP", "TLS", "UDP", "MONGO", "REDIS", "MYSQL"));
 
     static {
         BY_METADATA.put("http", "HTTP");
@@ -41,10 +36,5 @@ final class ProtocolMapper {
         }
         String mapped = BY_METADATA.get(metadataValue.trim().toLowerCase(Locale.ROOT));
         return mapped == null ? defaultProtocol : mapped;
-    }
-
-    /** Whether Istio's validation accepts the value as a port protocol (case-insensitive). */
-    static boolean isIstioProtocol(String value) {
-        return value != null && ISTIO_PROTOCOLS.contains(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -8,6 +8,10 @@ import io.nacosistio.plugin.source.ServiceKey;
 import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
 import io.nacosistio.proto.istio.networking.v1alpha3.ServicePort;
 import io.nacosistio.proto.istio.networking.v1alpha3.WorkloadEntry;
+import io.nacosistio.plugin.validation.IpLiterals;
+import io.nacosistio.plugin.validation.Labels;
+import io.nacosistio.plugin.validation.ServiceEntryValidator;
+import io.nacosistio.plugin.validation.Violation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -144,7 +148,9 @@ public final class ServiceEntryMapper {
         annotations.put(GROUP_ANNOTATION, key.group());
         annotations.put(SERVICE_ANNOTATION, key.serviceName());
 
-        errors.addAll(validator.validate(resourceName, annotations, serviceEntry));
+        for (Violation violation : validator.validate(resourceName, annotations, serviceEntry)) {
+            errors.add(violation.toString());
+        }
         String version = errors.isEmpty() ? versionOf(resourceName, labels, annotations, serviceEntry) : null;
         return new MappingResult(resourceName, host, aliases, serviceEntry, Collections.unmodifiableMap(labels),
                 Collections.unmodifiableMap(annotations), version, errors, dropped[0], skippedInstances, null);

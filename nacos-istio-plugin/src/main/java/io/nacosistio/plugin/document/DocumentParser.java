@@ -3,10 +3,11 @@ package io.nacosistio.plugin.document;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
-import io.nacosistio.plugin.convert.IstioSyntax;
-import io.nacosistio.plugin.document.validation.DocumentValidator;
-import io.nacosistio.plugin.document.validation.Violation;
 import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.validation.DnsNameRules;
+import io.nacosistio.plugin.validation.DocumentValidator;
+import io.nacosistio.plugin.validation.Labels;
+import io.nacosistio.plugin.validation.Violation;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,11 +89,11 @@ public final class DocumentParser {
 
     public Outcome parse(RawDocument raw) {
         JsonObject tree = raw.tree();
-        List<String[]> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         for (String key : tree.keySet()) {
             if (!TOP_LEVEL.contains(key)) {
-                errors.add(new String[] {key, "unknown top-level field (a document has apiVersion, kind, metadata "
-                        + "and spec)"});
+                errors.add(new Violation(key, "unknown top-level field (a document has apiVersion, kind, metadata "
+                        + "and spec)"));
             }
         }
         String apiVersion = stringField(tree, "apiVersion", "", errors);
@@ -107,63 +108,61 @@ public final class DocumentParser {
         Map<String, String> annotations = new LinkedHashMap<>();
         JsonElement metadata = tree.get("metadata");
         if (metadata == null || !metadata.isJsonObject()) {
-            errors.add(new String[] {"metadata", metadata == null ? "required (with at least a name)"
-                    : "expected a mapping, got " + SpecReader.describe(metadata)});
+            errors.add(new Violation("metadata", metadata == null ? "required (with at least a name)"
+                    : "expected a mapping, got " + SpecReader.describe(metadata)));
         } else {
             JsonObject meta = metadata.getAsJsonObject();
             for (String key : meta.keySet()) {
                 if (!METADATA.contains(key) && !SERVER_SET_METADATA.contains(key)) {
-                    errors.add(new String[] {"metadata." + key, "unknown field (metadata has name, namespace, "
-                            + "labels and annotations)"});
+                    errors.add(new Violation("metadata." + key, "unknown field (metadata has name, namespace, "
+                            + "labels and annotations)"));
                 }
             }
             name = stringField(meta, "name", "metadata.", errors);
             if (name == null && !meta.has("name")) {
-                errors.add(new String[] {"metadata.name", "required"});
-            } else if (name != null && !IstioSyntax.isLowerDnsSubdomain(name)) {
-                errors.add(new String[] {"metadata.name", "'" + name + "' is not a valid name (lowercase letters, "
-                        + "digits, '-' and '.', starting and ending with a letter or digit, at most 253)"});
+                errors.add(new Violation("metadata.name", "required"));
+            } else if (name != null && !DnsNameRules.isLowerSubdomain(name)) {
+                errors.add(new Violation("metadata.name", "'" + name + "' is not a valid name (lowercase letters, "
+                        + "digits, '-' and '.', starting and ending with a letter or digit, at most 253)"));
             }
             if (meta.has("namespace") && !meta.get("namespace").isJsonNull()) {
                 namespace = stringField(meta, "namespace", "metadata.", errors);
-                if (namespace != null && !IstioSyntax.isLowerDnsLabel(namespace)) {
-                    errors.add(new String[] {"metadata.namespace", "'" + namespace + "' is not a valid namespace "
-                            + "(lowercase letters, digits and '-', at most 63)"});
+                if (namespace != null && !DnsNameRules.isLowerLabel(namespace)) {
+                    errors.add(new Violation("metadata.namespace", "'" + namespace + "' is not a valid namespace "
+                            + "(lowercase letters, digits and '-', at most 63)"));
                 }
             }
             readStringMap(meta, "labels", labels, errors);
             readStringMap(meta, "annotations", annotations, errors);
             for (Map.Entry<String, String> label : labels.entrySet()) {
-                if (!IstioSyntax.isKubernetesLabel(label.getKey(), label.getValue())) {
-                    errors.add(new String[] {"metadata.labels['" + label.getKey() + "']",
-                            "'" + label.getKey() + ": " + label.getValue() + "' is not a valid label"});
+                if (!Labels.isValidKubernetesLabel(label.getKey(), label.getValue())) {
+                    errors.add(new Violation("metadata.labels['" + label.getKey() + "']",
+                            "'" + label.getKey() + ": " + label.getValue() + "' is not a valid label"));
                 }
             }
             int annotationBytes = 0;
             for (Map.Entry<String, String> a : annotations.entrySet()) {
                 annotationBytes += a.getKey().getBytes(StandardCharsets.UTF_8).length
                         + a.getValue().getBytes(StandardCharsets.UTF_8).length;
-                if (!IstioSyntax.isLabelKey(a.getKey())) {
-                    errors.add(new String[] {"metadata.annotations['" + a.getKey() + "']", "not a valid key"});
+                if (!Labels.isValidKey(a.getKey())) {
+                    errors.add(new Violation("metadata.annotations['" + a.getKey() + "']", "not a valid key"));
                 }
             }
             if (annotationBytes > MAX_ANNOTATION_BYTES) {
-                errors.add(new String[] {"metadata.annotations", "total size " + annotationBytes
-                        + " bytes exceeds 262144"});
+                errors.add(new Violation("metadata.annotations", "total size " + annotationBytes
+                        + " bytes exceeds 262144"));
             }
         }
         Message spec = null;
         JsonElement specTree = tree.get("spec");
         if (specTree == null || specTree.isJsonNull()) {
-            errors.add(new String[] {"spec", "required"});
+            errors.add(new Violation("spec", "required"));
         } else if (!specTree.isJsonObject()) {
-            errors.add(new String[] {"spec", "expected a mapping, got " + SpecReader.describe(specTree)});
+            errors.add(new Violation("spec", "expected a mapping, got " + SpecReader.describe(specTree)));
         } else if (kind != null) {
             Message.Builder builder = SpecTypes.newBuilder(kind);
-            List<SpecReader.FieldError> specErrors = SpecReader.read(specTree.getAsJsonObject(), builder, "spec");
-            for (SpecReader.FieldError e : specErrors) {
-                errors.add(new String[] {e.path, e.reason});
-            }
+            List<Violation> specErrors = SpecReader.read(specTree.getAsJsonObject(), builder, "spec");
+            errors.addAll(specErrors);
             if (specErrors.isEmpty()) {
                 spec = builder.build();
             }
@@ -171,14 +170,12 @@ public final class DocumentParser {
         String displayName = name == null ? null : namespace == null ? name : namespace + "/" + name;
         String displayKind = kind != null ? kind.kindName() : kindName;
         if (errors.isEmpty() && spec != null) {
-            for (Violation v : validator.validate(kind, name, labels, annotations, spec)) {
-                errors.add(new String[] {v.path(), v.reason()});
-            }
+            errors.addAll(validator.validate(kind, name, labels, annotations, spec));
         }
         if (!errors.isEmpty()) {
             List<DocumentProblem> problems = new ArrayList<>();
-            for (String[] e : errors) {
-                problems.add(new DocumentProblem(raw.index(), displayKind, displayName, e[0], e[1]));
+            for (Violation e : errors) {
+                problems.add(new DocumentProblem(raw.index(), displayKind, displayName, e.path(), e.reason()));
             }
             return new Outcome(null, problems, kind, name, namespace);
         }
@@ -187,7 +184,7 @@ public final class DocumentParser {
         return new Outcome(document, new ArrayList<DocumentProblem>(), kind, name, namespace);
     }
 
-    private static IstioKind kindOf(String apiVersion, String kindName, List<String[]> errors) {
+    private static IstioKind kindOf(String apiVersion, String kindName, List<Violation> errors) {
         IstioKind kind = IstioKind.forApiVersionAndKind(apiVersion, kindName).orElse(null);
         if (kind != null && SpecTypes.isDocumentKind(kind)) {
             return kind;
@@ -198,8 +195,8 @@ public final class DocumentParser {
                 for (String v : candidate.versions()) {
                     versions.add(candidate.group() + "/" + v);
                 }
-                errors.add(new String[] {"apiVersion", "'" + apiVersion + "' is not an apiVersion of " + kindName
-                        + "; use one of " + String.join(", ", versions)});
+                errors.add(new Violation("apiVersion", "'" + apiVersion + "' is not an apiVersion of " + kindName
+                        + "; use one of " + String.join(", ", versions)));
                 return null;
             }
         }
@@ -207,40 +204,40 @@ public final class DocumentParser {
         for (IstioKind candidate : SpecTypes.documentKinds()) {
             known.add(candidate.kindName());
         }
-        errors.add(new String[] {"kind", "'" + kindName + "' (" + apiVersion + ") is not a kind the config center "
-                + "serves; known kinds: " + String.join(", ", known)});
+        errors.add(new Violation("kind", "'" + kindName + "' (" + apiVersion + ") is not a kind the config center "
+                + "serves; known kinds: " + String.join(", ", known)));
         return null;
     }
 
-    private static String stringField(JsonObject object, String key, String prefix, List<String[]> errors) {
+    private static String stringField(JsonObject object, String key, String prefix, List<Violation> errors) {
         JsonElement value = object.get(key);
         if (value == null || value.isJsonNull()) {
             if (prefix.isEmpty()) {
-                errors.add(new String[] {key, "required"});
+                errors.add(new Violation(key, "required"));
             }
             return null;
         }
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString() || value.getAsString().isEmpty()) {
-            errors.add(new String[] {prefix + key, "expected a non-empty string, got " + SpecReader.describe(value)});
+            errors.add(new Violation(prefix + key, "expected a non-empty string, got " + SpecReader.describe(value)));
             return null;
         }
         return value.getAsString();
     }
 
-    private static void readStringMap(JsonObject meta, String key, Map<String, String> into, List<String[]> errors) {
+    private static void readStringMap(JsonObject meta, String key, Map<String, String> into, List<Violation> errors) {
         JsonElement value = meta.get(key);
         if (value == null || value.isJsonNull()) {
             return;
         }
         if (!value.isJsonObject()) {
-            errors.add(new String[] {"metadata." + key, "expected a mapping, got " + SpecReader.describe(value)});
+            errors.add(new Violation("metadata." + key, "expected a mapping, got " + SpecReader.describe(value)));
             return;
         }
         for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
             JsonElement v = e.getValue();
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                errors.add(new String[] {"metadata." + key + "['" + e.getKey() + "']", "expected a string, got "
-                        + SpecReader.describe(v) + "; quote the value"});
+                errors.add(new Violation("metadata." + key + "['" + e.getKey() + "']", "expected a string, got "
+                        + SpecReader.describe(v) + "; quote the value"));
                 continue;
             }
             into.put(e.getKey(), v.getAsString());

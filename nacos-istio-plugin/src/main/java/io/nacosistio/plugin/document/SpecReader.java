@@ -12,6 +12,7 @@ import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.nacosistio.plugin.validation.Violation;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -28,17 +29,6 @@ import java.util.Map;
  */
 final class SpecReader {
 
-    /** A field-level error: path and reason. */
-    static final class FieldError {
-        final String path;
-        final String reason;
-
-        FieldError(String path, String reason) {
-            this.path = path;
-            this.reason = reason;
-        }
-    }
-
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -47,8 +37,8 @@ final class SpecReader {
     }
 
     /** Fills {@code builder} from {@code spec}; returns the errors (then the builder is left unspecified). */
-    static List<FieldError> read(JsonObject spec, Message.Builder builder, String path) {
-        List<FieldError> errors = new ArrayList<>();
+    static List<Violation> read(JsonObject spec, Message.Builder builder, String path) {
+        List<Violation> errors = new ArrayList<>();
         JsonObject normalized = spec.deepCopy();
         checkMessage(normalized, builder.getDescriptorForType(), path, errors);
         if (!errors.isEmpty()) {
@@ -57,18 +47,18 @@ final class SpecReader {
         try {
             PARSER.merge(normalized.toString(), builder);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            errors.add(new FieldError(path, String.valueOf(e.getMessage())));
+            errors.add(new Violation(path, String.valueOf(e.getMessage())));
         }
         return errors;
     }
 
-    private static void checkMessage(JsonObject object, Descriptor type, String path, List<FieldError> errors) {
+    private static void checkMessage(JsonObject object, Descriptor type, String path, List<Violation> errors) {
         Map<OneofDescriptor, String> oneofsSeen = new HashMap<>();
         for (String key : new ArrayList<>(object.keySet())) {
             String fieldPath = path + "." + key;
             FieldDescriptor field = fieldNamed(type, key);
             if (field == null) {
-                errors.add(new FieldError(fieldPath, "unknown field" + suggestion(type, key)));
+                errors.add(new Violation(fieldPath, "unknown field" + suggestion(type, key)));
                 continue;
             }
             JsonElement value = object.get(key);
@@ -79,7 +69,7 @@ final class SpecReader {
             if (oneof != null) {
                 String other = oneofsSeen.put(oneof, key);
                 if (other != null) {
-                    errors.add(new FieldError(fieldPath, "cannot be set together with " + other
+                    errors.add(new Violation(fieldPath, "cannot be set together with " + other
                             + " (only one of them may be given)"));
                 }
             }
@@ -87,7 +77,7 @@ final class SpecReader {
                 checkMap(object, key, field, fieldPath, errors);
             } else if (field.isRepeated()) {
                 if (!value.isJsonArray()) {
-                    errors.add(new FieldError(fieldPath, "expected a list, got " + describe(value)));
+                    errors.add(new Violation(fieldPath, "expected a list, got " + describe(value)));
                     continue;
                 }
                 JsonArray array = value.getAsJsonArray();
@@ -107,10 +97,10 @@ final class SpecReader {
     }
 
     private static void checkMap(JsonObject parent, String key, FieldDescriptor field, String path,
-            List<FieldError> errors) {
+            List<Violation> errors) {
         JsonElement value = parent.get(key);
         if (!value.isJsonObject()) {
-            errors.add(new FieldError(path, "expected a mapping, got " + describe(value)));
+            errors.add(new Violation(path, "expected a mapping, got " + describe(value)));
             return;
         }
         FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
@@ -124,7 +114,7 @@ final class SpecReader {
             }
             JsonElement entry = map.get(entryKey);
             if (entry.isJsonNull()) {
-                errors.add(new FieldError(entryPath, "a map value cannot be null"));
+                errors.add(new Violation(entryPath, "a map value cannot be null"));
                 continue;
             }
             JsonElement replaced = checkValue(entry, valueField, entryPath, errors);
@@ -136,7 +126,7 @@ final class SpecReader {
 
     /** Checks one (non-repeated) value; returns a replacement when it had to be normalized, else null. */
     private static JsonElement checkValue(JsonElement value, FieldDescriptor field, String path,
-            List<FieldError> errors) {
+            List<Violation> errors) {
         switch (field.getType()) {
             case MESSAGE:
             case GROUP:
@@ -146,24 +136,24 @@ final class SpecReader {
                 return null;
             case BOOL:
                 if (!isBoolean(value)) {
-                    errors.add(new FieldError(path, "expected true or false, got " + describe(value)));
+                    errors.add(new Violation(path, "expected true or false, got " + describe(value)));
                 }
                 return null;
             case STRING:
                 if (!isString(value)) {
-                    errors.add(new FieldError(path, "expected a string, got " + describe(value)
+                    errors.add(new Violation(path, "expected a string, got " + describe(value)
                             + (value.isJsonPrimitive() ? "; quote the value" : "")));
                 }
                 return null;
             case BYTES:
                 if (!isString(value)) {
-                    errors.add(new FieldError(path, "expected a base64 string, got " + describe(value)));
+                    errors.add(new Violation(path, "expected a base64 string, got " + describe(value)));
                 }
                 return null;
             case FLOAT:
             case DOUBLE:
                 if (!value.isJsonPrimitive() || !isNumeric(value.getAsJsonPrimitive())) {
-                    errors.add(new FieldError(path, "expected a number, got " + describe(value)));
+                    errors.add(new Violation(path, "expected a number, got " + describe(value)));
                 }
                 return null;
             default:
@@ -173,7 +163,7 @@ final class SpecReader {
     }
 
     private static JsonElement checkMessageValue(JsonElement value, Descriptor type, String path,
-            List<FieldError> errors) {
+            List<Violation> errors) {
         switch (type.getFullName()) {
             case "google.protobuf.Duration":
                 if (isString(value)) {
@@ -182,27 +172,27 @@ final class SpecReader {
                         return new JsonPrimitive(normalized);
                     }
                 }
-                errors.add(new FieldError(path, "expected a duration such as 5s, 100ms or 1m30s, got "
+                errors.add(new Violation(path, "expected a duration such as 5s, 100ms or 1m30s, got "
                         + describe(value)));
                 return null;
             case "google.protobuf.Timestamp":
             case "google.protobuf.FieldMask":
                 if (!isString(value)) {
-                    errors.add(new FieldError(path, "expected a string, got " + describe(value)));
+                    errors.add(new Violation(path, "expected a string, got " + describe(value)));
                 }
                 return null;
             case "google.protobuf.Value":
                 return null;
             case "google.protobuf.ListValue":
                 if (!value.isJsonArray()) {
-                    errors.add(new FieldError(path, "expected a list, got " + describe(value)));
+                    errors.add(new Violation(path, "expected a list, got " + describe(value)));
                 }
                 return null;
             case "google.protobuf.Struct":
             case "google.protobuf.Any":
             case "google.protobuf.Empty":
                 if (!value.isJsonObject()) {
-                    errors.add(new FieldError(path, "expected a mapping, got " + describe(value)));
+                    errors.add(new Violation(path, "expected a mapping, got " + describe(value)));
                 }
                 return null;
             case "google.protobuf.BoolValue":
@@ -217,7 +207,7 @@ final class SpecReader {
                 return checkValue(value, type.findFieldByName("value"), path, errors);
             default:
                 if (!value.isJsonObject()) {
-                    errors.add(new FieldError(path, "expected a mapping (" + type.getName() + "), got "
+                    errors.add(new Violation(path, "expected a mapping (" + type.getName() + "), got "
                             + describe(value)));
                     return null;
                 }
@@ -226,7 +216,7 @@ final class SpecReader {
         }
     }
 
-    private static void checkEnum(JsonElement value, EnumDescriptor type, String path, List<FieldError> errors) {
+    private static void checkEnum(JsonElement value, EnumDescriptor type, String path, List<Violation> errors) {
         if (isString(value)) {
             if (type.findValueByName(value.getAsString()) != null) {
                 return;
@@ -245,12 +235,12 @@ final class SpecReader {
         for (EnumValueDescriptor v : type.getValues()) {
             names.add(v.getName());
         }
-        errors.add(new FieldError(path, describe(value) + " is not one of " + String.join(", ", names)));
+        errors.add(new Violation(path, describe(value) + " is not one of " + String.join(", ", names)));
     }
 
     /** Integers may be JSON numbers or numeric strings, within the field's range. Returns null on error. */
     private static BigInteger checkInteger(JsonElement value, FieldDescriptor.Type type, String path,
-            List<FieldError> errors) {
+            List<Violation> errors) {
         BigInteger number = null;
         if (value.isJsonPrimitive() && isNumeric(value.getAsJsonPrimitive())) {
             try {
@@ -260,7 +250,7 @@ final class SpecReader {
             }
         }
         if (number == null) {
-            errors.add(new FieldError(path, "expected a whole number, got " + describe(value)));
+            errors.add(new Violation(path, "expected a whole number, got " + describe(value)));
             return null;
         }
         BigInteger min;
@@ -287,7 +277,7 @@ final class SpecReader {
                 max = BigInteger.valueOf(Integer.MAX_VALUE);
         }
         if (number.compareTo(min) < 0 || number.compareTo(max) > 0) {
-            errors.add(new FieldError(path, number + " is out of range " + min + ".." + max));
+            errors.add(new Violation(path, number + " is out of range " + min + ".." + max));
             return null;
         }
         return number;

@@ -1,5 +1,8 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.validation.DnsNameRules;
+import io.nacosistio.plugin.validation.IpLiterals;
+import io.nacosistio.plugin.validation.ServiceEntryValidator;
 import io.nacosistio.plugin.source.ServiceKey;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +33,7 @@ class NamingTest {
                     throw new AssertionError(key + " and " + previous + " both map to " + name);
                 }
                 String shortName = name.substring(name.indexOf('/') + 1);
-                assertThat(DnsNames.isLowerSubdomain(shortName)).as(name).isTrue();
+                assertThat(DnsNameRules.isLowerSubdomain(shortName)).as(name).isTrue();
                 assertThat(shortName.length()).isLessThanOrEqualTo(253);
             }
         }

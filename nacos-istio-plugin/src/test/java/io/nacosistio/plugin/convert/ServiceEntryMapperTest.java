@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.convert;
 
+import io.nacosistio.plugin.validation.ServiceEntryValidator;
 import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;

@@ -40,6 +40,14 @@ class DropInJarTest {
     }
 
     @Test
+    void theRegexEngineIstiodUsesIsBundledRelocated() throws Exception {
+        try (JarFile jar = new JarFile(dropInJar())) {
+            assertThat(jar.getEntry("io/nacosistio/shaded/com/google/re2j/Pattern.class")).isNotNull();
+            assertThat(jar.getEntry("com/google/re2j/Pattern.class")).isNull();
+        }
+    }
+
+    @Test
     void everyClassRunsOnJava8() throws Exception {
         List<String> tooNew = new ArrayList<>();
         try (JarFile jar = new JarFile(dropInJar())) {

@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-import io.nacosistio.plugin.convert.IstioSyntax;
 import io.nacosistio.proto.istio.networking.v1alpha3.Gateway;
 import io.nacosistio.proto.istio.networking.v1alpha3.Port;
 import io.nacosistio.proto.istio.networking.v1alpha3.Server;
@@ -40,7 +39,7 @@ final class GatewayRules {
             } else {
                 protocol = port(path + ".port", server.getPort(), v);
             }
-            if (!server.getBind().isEmpty() && !IstioSyntax.isIp(server.getBind())
+            if (!server.getBind().isEmpty() && !IpLiterals.isIp(server.getBind())
                     && !server.getBind().startsWith("unix://")) {
                 v.add(path + ".bind", "'" + server.getBind() + "' is not an IP address or unix:// path");
             }
@@ -59,7 +58,7 @@ final class GatewayRules {
         String protocol = port.getProtocol().toUpperCase(Locale.ROOT);
         if (port.getProtocol().isEmpty()) {
             v.add(path + ".protocol", "required");
-        } else if (!IstioSyntax.isIstioProtocol(port.getProtocol())) {
+        } else if (!IstioProtocols.isIstioProtocol(port.getProtocol())) {
             v.add(path + ".protocol", "'" + port.getProtocol() + "' is not a protocol Istio supports");
         }
         if (port.getName().isEmpty()) {

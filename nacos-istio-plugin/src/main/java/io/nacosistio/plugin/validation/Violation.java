@@ -1,12 +1,15 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-/** One rule a document breaks: the field path and why. */
+/**
+ * One rule a resource breaks, as istiod would report it: the field path (e.g. {@code spec.hosts[0]}) and
+ * why. Both pipelines report through this type; its text form is {@code path: reason}.
+ */
 public final class Violation {
 
     private final String path;
     private final String reason;
 
-    Violation(String path, String reason) {
+    public Violation(String path, String reason) {
         this.path = path;
         this.reason = reason;
     }

@@ -1,11 +1,11 @@
-package io.nacosistio.plugin.convert;
+package io.nacosistio.plugin.validation;
 
 /**
  * Istio's label validity (pkg/config/labels): what endpoint and resource labels may contain. A name is
  * {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]}; checked character by character rather than with a regular
  * expression because every endpoint label of every converted service passes through here.
  */
-final class Labels {
+public final class Labels {
     private static final int MAX_NAME = 63;
     private static final int MAX_K8S_VALUE = 63;
 
@@ -13,7 +13,7 @@ final class Labels {
     }
 
     /** A key {@code [dns-subdomain/]name} as Istio checks it. */
-    static boolean isValidKey(String key) {
+    public static boolean isValidKey(String key) {
         if (key == null || key.isEmpty()) {
             return false;
         }
@@ -22,7 +22,7 @@ final class Labels {
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
             name = key.substring(slash + 1);
-            if (!DnsNames.isLowerSubdomain(prefix)) {
+            if (!DnsNameRules.isLowerSubdomain(prefix)) {
                 return false;
             }
         }
@@ -30,7 +30,7 @@ final class Labels {
     }
 
     /** A value as Istio checks it (same characters as names, may be empty; Istio sets no length limit). */
-    static boolean isValidValue(String value) {
+    public static boolean isValidValue(String value) {
         return value != null && (value.isEmpty() || isName(value));
     }
 
@@ -54,7 +54,7 @@ final class Labels {
     }
 
     /** A label Kubernetes itself would also accept (values at most 63 characters), for resource metadata. */
-    static boolean isValidKubernetesLabel(String key, String value) {
+    public static boolean isValidKubernetesLabel(String key, String value) {
         return isValidKey(key) && isValidValue(value) && value.length() <= MAX_K8S_VALUE;
     }
 }

@@ -1,7 +1,6 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
 import com.google.protobuf.Message;
-import io.nacosistio.plugin.convert.ServiceEntryValidator;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.proto.istio.extensions.v1alpha1.WasmPlugin;
 import io.nacosistio.proto.istio.networking.v1alpha3.DestinationRule;
@@ -47,10 +46,7 @@ public final class DocumentValidator {
                 SidecarRules.check((Sidecar) spec, v);
                 break;
             case SERVICE_ENTRY:
-                for (String error : serviceEntries.validate("ns/" + name, annotations, (ServiceEntry) spec)) {
-                    int colon = error.indexOf(": ");
-                    v.add(colon < 0 ? "spec" : error.substring(0, colon), colon < 0 ? error : error.substring(colon + 2));
-                }
+                v.addAll(serviceEntries.validate("ns/" + name, annotations, (ServiceEntry) spec));
                 break;
             case WORKLOAD_ENTRY:
                 WorkloadEntryRules.check((WorkloadEntry) spec, "spec", v);

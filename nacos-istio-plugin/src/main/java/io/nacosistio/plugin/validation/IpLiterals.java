@@ -1,16 +1,16 @@
-package io.nacosistio.plugin.convert;
+package io.nacosistio.plugin.validation;
 
 /** Recognizes IPv4 and IPv6 literals without ever resolving a name. */
-final class IpLiterals {
+public final class IpLiterals {
 
     private IpLiterals() {
     }
 
-    static boolean isIp(String s) {
+    public static boolean isIp(String s) {
         return isIpv4(s) || isIpv6(s);
     }
 
-    static boolean isIpv4(String s) {
+    public static boolean isIpv4(String s) {
         if (s == null || s.isEmpty()) {
             return false;
         }
@@ -34,7 +34,7 @@ final class IpLiterals {
         return true;
     }
 
-    static boolean isIpv6(String s) {
+    public static boolean isIpv6(String s) {
         if (s == null || s.length() < 2 || s.indexOf(':') < 0) {
             return false;
         }

@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-import io.nacosistio.plugin.convert.IstioSyntax;
 import io.nacosistio.proto.istio.networking.v1alpha3.IstioEgressListener;
 import io.nacosistio.proto.istio.networking.v1alpha3.IstioIngressListener;
 import io.nacosistio.proto.istio.networking.v1alpha3.OutboundTrafficPolicy;
@@ -94,13 +93,13 @@ final class SidecarRules {
         v.port(path + ".number", port.getNumber(), true);
         if (port.getProtocol().isEmpty()) {
             v.add(path + ".protocol", "required");
-        } else if (!IstioSyntax.isIstioProtocol(port.getProtocol())) {
+        } else if (!IstioProtocols.isIstioProtocol(port.getProtocol())) {
             v.add(path + ".protocol", "'" + port.getProtocol() + "' is not a protocol Istio supports");
         }
     }
 
     private static void bind(String path, String bind, Violations v) {
-        if (!bind.isEmpty() && !bind.startsWith("unix://") && !IstioSyntax.isIp(bind)) {
+        if (!bind.isEmpty() && !bind.startsWith("unix://") && !IpLiterals.isIp(bind)) {
             v.add(path, "'" + bind + "' is not an IP address or unix:// path");
         }
     }

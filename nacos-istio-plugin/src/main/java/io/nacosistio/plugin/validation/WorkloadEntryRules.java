@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-import io.nacosistio.plugin.convert.IstioSyntax;
 import io.nacosistio.proto.istio.networking.v1alpha3.WorkloadEntry;
 
 import java.util.Map;
@@ -21,11 +20,11 @@ final class WorkloadEntryRules {
             if (we.getPortsCount() > 0) {
                 v.add(path + ".ports", "a unix:// address takes no ports");
             }
-        } else if (!IstioSyntax.isIp(address) && IstioSyntax.hostError(address) != null) {
+        } else if (!IpLiterals.isIp(address) && ServiceEntryValidator.hostError(address) != null) {
             v.add(path + ".address", "'" + address + "' is not an IP address, host name or unix:// path");
         }
         for (Map.Entry<String, Integer> port : we.getPortsMap().entrySet()) {
-            if (!IstioSyntax.isDnsLabel(port.getKey())) {
+            if (!DnsNameRules.isLabel(port.getKey())) {
                 v.add(path + ".ports['" + port.getKey() + "']", "'" + port.getKey() + "' is not a valid port name");
             }
             v.port(path + ".ports['" + port.getKey() + "']", Integer.toUnsignedLong(port.getValue()), true);

@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-import io.nacosistio.plugin.convert.IstioSyntax;
 import io.nacosistio.proto.istio.networking.v1alpha3.ClientTLSSettings;
 import io.nacosistio.proto.istio.networking.v1alpha3.ConnectionPoolSettings;
 import io.nacosistio.proto.istio.networking.v1alpha3.DestinationRule;
@@ -34,7 +33,7 @@ final class DestinationRuleRules {
             String path = Violations.at("spec.subsets", i);
             if (subset.getName().isEmpty()) {
                 v.add(path + ".name", "required");
-            } else if (!IstioSyntax.isLowerDnsLabel(subset.getName())) {
+            } else if (!DnsNameRules.isLowerLabel(subset.getName())) {
                 v.add(path + ".name", "'" + subset.getName() + "' is not a valid subset name (a DNS-1123 label)");
             } else if (!names.add(subset.getName())) {
                 v.add(path + ".name", "duplicate subset name '" + subset.getName() + "'");

@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
-import io.nacosistio.plugin.convert.IstioSyntax;
 import io.nacosistio.proto.istio.security.v1beta1.AuthorizationPolicy;
 import io.nacosistio.proto.istio.security.v1beta1.Condition;
 import io.nacosistio.proto.istio.security.v1beta1.JWTRule;
@@ -142,7 +141,7 @@ final class SecurityRules {
             String value = values.get(i);
             int slash = value.indexOf('/');
             String ip = slash < 0 ? value : value.substring(0, slash);
-            boolean ok = IstioSyntax.isIp(ip);
+            boolean ok = IpLiterals.isIp(ip);
             if (ok && slash >= 0) {
                 String bits = value.substring(slash + 1);
                 int max = ip.contains(":") ? 128 : 32;

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.convert;
+package io.nacosistio.plugin.validation;
 
 import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
 import io.nacosistio.proto.istio.networking.v1alpha3.ServicePort;
@@ -90,7 +90,7 @@ class ServiceEntryValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
     void rejectsWhatIstiodRejects(String name, ServiceEntry se, String expectedError) {
-        assertThat(validator.validate("public/orders", Map.of(), se)).anySatisfy(e -> assertThat(e).contains(expectedError));
+        assertThat(validator.validate("public/orders", Map.of(), se)).anySatisfy(e -> assertThat(e.toString()).contains(expectedError));
     }
 
     @ParameterizedTest(name = "valid: {0}")
@@ -121,7 +121,7 @@ class ServiceEntryValidatorTest {
     @ParameterizedTest(name = "metadata: {0}")
     @MethodSource("badMetadata")
     void rejectsBadMetadata(String name, String resourceName, Map<String, String> annotations, String error) {
-        assertThat(validator.validate(resourceName, annotations, VALID)).anySatisfy(e -> assertThat(e).contains(error));
+        assertThat(validator.validate(resourceName, annotations, VALID)).anySatisfy(e -> assertThat(e.toString()).contains(error));
     }
 
     static Stream<Arguments> badMetadata() {
@@ -136,7 +136,7 @@ class ServiceEntryValidatorTest {
     void reportsEveryProblemNotJustTheFirst() {
         ServiceEntry broken = VALID.toBuilder().setHosts(0, "bad_host").setPorts(0, VALID.getPorts(0).toBuilder()
                 .setNumber(0)).build();
-        List<String> errors = validator.validate("public/x", Map.of(), broken);
+        List<Violation> errors = validator.validate("public/x", Map.of(), broken);
         assertThat(errors).hasSizeGreaterThanOrEqualTo(2);
     }
 }

@@ -1,7 +1,6 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
 import com.google.protobuf.Duration;
-import io.nacosistio.plugin.convert.IstioSyntax;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +15,10 @@ final class Violations {
 
     void add(String path, String reason) {
         list.add(new Violation(path, reason));
+    }
+
+    void addAll(List<Violation> violations) {
+        list.addAll(violations);
     }
 
     List<Violation> list() {
@@ -47,11 +50,11 @@ final class Violations {
             add(path, "required");
             return;
         }
-        if (IstioSyntax.isIp(host)) {
+        if (IpLiterals.isIp(host)) {
             add(path, "'" + host + "' is an IP address; a host name is required");
             return;
         }
-        String error = IstioSyntax.hostError(host);
+        String error = ServiceEntryValidator.hostError(host);
         if (error != null) {
             add(path, "'" + host + "' " + error);
         }
@@ -60,7 +63,7 @@ final class Violations {
     void labels(String path, Map<String, String> labels) {
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String key = label.getKey();
-            if (key.contains("*") || !IstioSyntax.isLabelKey(key) || !IstioSyntax.isLabelValue(label.getValue())) {
+            if (key.contains("*") || !Labels.isValidKey(key) || !Labels.isValidValue(label.getValue())) {
                 add(path + "['" + key + "']", "'" + key + ": " + label.getValue() + "' is not a valid label");
             }
         }
@@ -99,7 +102,7 @@ final class Violations {
                 add(at(path, i), "duplicate entry '" + ns + "'");
             }
             boolean special = ns.equals("*") || ns.equals("~") || ns.equals(".");
-            if (!special && !IstioSyntax.isLowerDnsLabel(ns)) {
+            if (!special && !DnsNameRules.isLowerLabel(ns)) {
                 add(at(path, i), "'" + ns + "' is not '.', '*', '~' or a namespace name");
             }
         }
@@ -121,17 +124,9 @@ final class Violations {
         }
         String ns = value.substring(0, slash);
         String host = value.substring(slash + 1);
-        if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !IstioSyntax.isLowerDnsLabel(ns)) {
+        if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !DnsNameRules.isLowerLabel(ns)) {
             add(path, "'" + ns + "' is not '*', '.', '~' or a namespace name");
         }
         host(path, host, true);
-    }
-
-    void nonEmptyStrings(String path, List<String> values) {
-        for (int i = 0; i < values.size(); i++) {
-            if (values.get(i).isEmpty()) {
-                add(at(path, i), "empty value");
-            }
-        }
     }
 }

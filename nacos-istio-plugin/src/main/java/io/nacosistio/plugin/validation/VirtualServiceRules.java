@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.document.validation;
+package io.nacosistio.plugin.validation;
 
 import io.nacosistio.proto.istio.networking.v1alpha3.CorsPolicy;
 import io.nacosistio.proto.istio.networking.v1alpha3.Destination;
@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** istiod's VirtualService validation (pilot's validateVirtualService), ported. */
 final class VirtualServiceRules {
@@ -84,11 +83,11 @@ final class VirtualServiceRules {
             }
             String name = gateway.contains("/") ? gateway.substring(gateway.indexOf('/') + 1) : gateway;
             String ns = gateway.contains("/") ? gateway.substring(0, gateway.indexOf('/')) : null;
-            if (ns != null && !io.nacosistio.plugin.convert.IstioSyntax.isLowerDnsLabel(ns)) {
+            if (ns != null && !DnsNameRules.isLowerLabel(ns)) {
                 v.add(Violations.at(path, i), "'" + gateway + "': '" + ns + "' is not a namespace name");
             }
-            if (!io.nacosistio.plugin.convert.IstioSyntax.isLowerDnsSubdomain(name)
-                    && io.nacosistio.plugin.convert.IstioSyntax.hostError(name) != null) {
+            if (!DnsNameRules.isLowerSubdomain(name)
+                    && ServiceEntryValidator.hostError(name) != null) {
                 v.add(Violations.at(path, i), "'" + gateway + "' is not mesh, a gateway name or namespace/name");
             }
         }
@@ -223,10 +222,9 @@ final class VirtualServiceRules {
             v.add(path, "an empty regex matches nothing; remove the field or give a pattern");
             return;
         }
-        try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            v.add(path, "'" + regex + "' is not a valid regular expression: " + e.getDescription());
+        String error = Re2Regexes.error(regex);
+        if (error != null) {
+            v.add(path, error);
         }
     }
 
@@ -296,7 +294,7 @@ final class VirtualServiceRules {
                 v.add(path + ".host", "a destination cannot be a wildcard host");
             }
         }
-        if (!d.getSubset().isEmpty() && !io.nacosistio.plugin.convert.IstioSyntax.isLowerDnsLabel(d.getSubset())) {
+        if (!d.getSubset().isEmpty() && !DnsNameRules.isLowerLabel(d.getSubset())) {
             v.add(path + ".subset", "'" + d.getSubset() + "' is not a valid subset name");
         }
         if (d.hasPort()) {

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.convert;
+package io.nacosistio.plugin.validation;
 
 import org.junit.jupiter.api.Test;
 
