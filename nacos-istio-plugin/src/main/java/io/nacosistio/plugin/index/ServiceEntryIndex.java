@@ -26,6 +26,9 @@ import java.util.function.LongSupplier;
  * The registry-derived ServiceEntries, kept per Nacos namespace, and the services that could not be
  * served. Each namespace keeps an immutable sorted list of its resources that is rebuilt only when that
  * namespace changes, so one change costs one conversion and one serialization, not a pass over the mesh.
+ * Resource names and hosts are {@link Claims}: a service is served only while it wins all of its own, so
+ * what is served does not depend on the order changes arrived in. A service that is not selected is
+ * treated as deleted, but listed with the rule that left it out.
  *
  * <p>Threading: confined to the index updater thread; {@link #view()} hands out immutable copies.
  */
