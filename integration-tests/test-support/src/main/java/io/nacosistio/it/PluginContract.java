@@ -308,6 +308,100 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         assertThat(get("/metrics")).containsPattern("nacos_mesh_mcp_stale_requests_total [1-9]");
     }
 
+    /**
+     * The plugin's counters and gauges are in Nacos's own meter registry: Nacos's Prometheus endpoint shows them
+     * under the debug port's names and with its values, beside Nacos's and the JVM's metrics.
+     */
+    @Test
+    void thePluginsMetricsAreInNacossPrometheusEndpointBesideNacossOwn() throws Exception {
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        naming.registerInstance("metrics-svc", instance("10.75.0.1", 8080, 1, Map.of()));
+        client.awaitState(SE_V1, r -> seNamed(r, "metrics-svc").isPresent(), 5_000);
+
+        double before = metricValue(get("/metrics"), "nacos_mesh_mcp_responses_total");
+        String scraped = prometheus();
+        double after = metricValue(get("/metrics"), "nacos_mesh_mcp_responses_total");
+        double inNacos = metricValue(scraped, "nacos_mesh_mcp_responses_total");
+        assertThat(inNacos).isPositive().isBetween(before, after);
+        assertThat(metricValue(scraped, "nacos_mesh_mcp_streams")).isGreaterThanOrEqualTo(1);
+        for (String name : List.of("nacos_mesh_registry_reads_total", "nacos_mesh_serviceentry_conversions_total",
+                "nacos_mesh_mcp_connections_refused_total", "nacos_mesh_config_documents",
+                "nacos_mesh_skipped_services")) {
+            assertThat(scraped).as(name).containsPattern("(?m)^" + name + "[ {]");
+        }
+        assertThat(scraped).as("Nacos's own metrics").containsPattern("(?m)^nacos_(?!mesh_)\\w+[ {]");
+        assertThat(scraped).as("the JVM's").containsPattern("(?m)^jvm_memory_used_bytes\\{");
+        // Label values (namespaces) are brought up to date every few seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!prometheus().contains("nacos_mesh_serviceentries{") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(prometheus()).containsPattern("nacos_mesh_serviceentries\\{.*namespace=\"public\"");
+    }
+
+    /**
+     * {@code bin/mesh-status}, run as operators run it against this plugin's debug port, lists the connected
+     * client with its kinds SYNCED at the version it ACKed, a NACKed kind as NACKED with the message, and a
+     * skipped service with its reason.
+     */
+    @Test
+    void meshStatusPrintsEachIstiodsVersionsPerKindAndTheSkippedServices() throws Exception {
+        Map<String, String> badPort = Map.of("istio.port", "not-a-port");
+        naming.registerInstance("status-skipped", instance("10.76.0.1", 8080, 1, badPort));
+        naming.registerInstance("status-served", instance("10.76.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);
+        client.awaitState(SE_V1, r -> seNamed(r, "status-served").isPresent(), 5_000);
+        String vsVersion = client.latest("networking.istio.io/v1/VirtualService").orElseThrow().version();
+        client.nackNext(SE_V1);
+        naming.registerInstance("status-nacked", instance("10.76.0.3", 8080, 1, Map.of()));
+        String nacked = client.awaitState(SE_V1, r -> seNamed(r, "status-nacked").isPresent(), 5_000).version();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!get("/debug/streams").contains("rejected by the test") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        java.io.File jar = new java.io.File(Class.forName("io.nacosistio.plugin.spring.MeshMcpAutoConfiguration")
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        // Tests run in their module's directory, two levels below the checkout.
+        java.nio.file.Path script = java.nio.file.Paths.get("../../bin/mesh-status").toAbsolutePath().normalize();
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "http://127.0.0.1:" + debugPort)
+                .redirectErrorStream(true);
+        builder.environment().put("MESH_PLUGIN_JAR", jar.getPath());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        System.out.println("bin/mesh-status:\n" + output);
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("(?m)^ISTIOD\\s+PEER\\s+KIND\\s+STATUS\\s+SENT\\s+ACKED\\s+NACKED$");
+        assertThat(output).containsPattern("networking\\.istio\\.io/v1/VirtualService\\s+SYNCED\\s+"
+                + java.util.regex.Pattern.quote(vsVersion) + "\\s+" + java.util.regex.Pattern.quote(vsVersion));
+        assertThat(output).containsPattern("networking\\.istio\\.io/v1/ServiceEntry\\s+NACKED\\s+"
+                + java.util.regex.Pattern.quote(nacked) + "\\s+\\S+\\s+" + java.util.regex.Pattern.quote(nacked));
+        assertThat(output).contains("NACK from").contains("rejected by the test");
+        assertThat(output).containsPattern("public/DEFAULT_GROUP/status-skipped: .*istio\\.port");
+        assertThat(output).doesNotContain("status-served:");
+    }
+
+    private String prometheus() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + nacos.httpPort() + "/nacos/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("/nacos/actuator/prometheus: " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The value of the first sample of {@code name} (any labels) in Prometheus text. */
+    private static double metricValue(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in:\n" + text);
+    }
+
     @Test
     void aServiceWithTwoThousandInstancesArrivesWhole() throws Exception {
         List<Instance> batch = new ArrayList<>();

@@ -57,6 +57,9 @@ public final class SharedNacos implements ExtensionContext.Store.CloseableResour
         // Lets a test watch Nacos's own empty-service cleaner remove a service within the run.
         properties.put("nacos.naming.clean.empty-service.expired-time", Long.toString(EMPTY_SERVICE_EXPIRY_MILLIS));
         properties.put("nacos.naming.clean.empty-service.interval", "2000");
+        // The Prometheus endpoint as operators switch it on: the distribution's conf/application.properties has
+        // this line, commented out.
+        properties.put("management.endpoints.web.exposure.include", "prometheus,health");
         // Embedded Derby boots slowly on a loaded machine; Nacos's 3 s default makes the boot fail there.
         properties.put("db.pool.config.connectionTimeout", "60000");
         long started = System.nanoTime();

@@ -5,113 +5,147 @@ import io.nacosistio.plugin.configcenter.ServedDocument;
 import io.nacosistio.plugin.index.IndexView;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Renders the plugin's counters in the Prometheus text format. */
+/**
+ * The plugin's metrics: {@link #catalog} names every one of them once (registered with Nacos's Micrometer
+ * registry and rendered here), {@link #render} writes them in the Prometheus text format for the debug port.
+ */
 public final class MetricsText {
 
     private MetricsText() {
     }
 
-    public static String render(IndexMetrics index, ServerMetrics server, IndexView view) {
-        StringBuilder out = new StringBuilder(2048);
-        counter(out, "nacos_mesh_registry_notifications_total", "Naming change notifications received from Nacos",
-                index.changeNotifications.get());
-        counter(out, "nacos_mesh_registry_batches_total", "Debounced batches processed", index.batches.get());
-        counter(out, "nacos_mesh_registry_reads_total", "Services read from Nacos", index.servicesRead.get());
-        counter(out, "nacos_mesh_registry_read_failures_total", "Service reads that failed",
-                index.readFailures.get());
-        counter(out, "nacos_mesh_serviceentry_conversions_total", "Services converted to ServiceEntries",
-                index.servicesConverted.get());
-        counter(out, "nacos_mesh_serviceentry_rejections_total",
-                "Service changes whose ServiceEntry failed mapping or validation", index.servicesRejected.get());
-        counter(out, "nacos_mesh_dropped_labels_total", "Metadata entries dropped because they are not valid labels",
-                index.droppedLabels.get());
-        counter(out, "nacos_mesh_skipped_instances_total", "Instances left out for an unusable address or port",
-                index.skippedInstances.get());
-        counter(out, "nacos_mesh_snapshots_published_total", "ServiceEntry sets published", index.snapshotsPublished.get());
-        gauge(out, "nacos_mesh_last_batch_seconds", "Duration of the last batch", index.lastBatchNanos.get() / 1e9);
-        out.append("# HELP nacos_mesh_serviceentries Served registry ServiceEntries per Nacos namespace\n")
-                .append("# TYPE nacos_mesh_serviceentries gauge\n");
-        for (Map.Entry<String, Integer> e : view.servedPerNamespace().entrySet()) {
-            out.append("nacos_mesh_serviceentries{namespace=\"").append(escape(e.getKey())).append("\"} ")
-                    .append(e.getValue()).append('\n');
-        }
-        gauge(out, "nacos_mesh_skipped_services", "Registry services currently not served", view.skipped().size());
-        gauge(out, "nacos_mesh_mcp_streams", "Open MCP streams", server.openStreams());
-        counter(out, "nacos_mesh_mcp_requests_total", "DiscoveryRequests received", server.requests.get());
-        counter(out, "nacos_mesh_mcp_responses_total", "DiscoveryResponses sent", server.responses.get());
-        counter(out, "nacos_mesh_mcp_resources_sent_total", "Resources sent in responses", server.resourcesSent.get());
-        counter(out, "nacos_mesh_mcp_resource_bytes_sent_total", "Resource bytes sent in responses",
-                server.bytesSent.get());
-        counter(out, "nacos_mesh_mcp_acks_total", "ACKs received", server.acks.get());
-        counter(out, "nacos_mesh_mcp_nacks_total", "NACKs received", server.nacks.get());
-        counter(out, "nacos_mesh_mcp_stale_requests_total", "Requests with an outdated nonce, ignored",
-                server.staleRequests.get());
-        counter(out, "nacos_mesh_mcp_unknown_type_urls_total", "Subscriptions to type URLs the plugin does not know",
-                server.unknownTypeUrls.get());
-        counter(out, "nacos_mesh_mcp_connections_refused_total",
+    /**
+     * Every metric of the plugin. The config center's are read from {@code configView}, which is null (and its
+     * metrics zero) while the config center does not run.
+     */
+    public static List<PluginMeter> catalog(IndexMetrics index, ServerMetrics server, Supplier<IndexView> view,
+            ConfigMetrics config, Supplier<ConfigCenterView> configView,
+            Supplier<Map<IstioKind, List<String>>> replaced) {
+        List<PluginMeter> m = new ArrayList<>();
+        m.add(PluginMeter.counter("nacos_mesh_registry_notifications", "Naming change notifications received from Nacos",
+                index.changeNotifications::get));
+        m.add(PluginMeter.counter("nacos_mesh_registry_batches", "Debounced batches processed", index.batches::get));
+        m.add(PluginMeter.counter("nacos_mesh_registry_reads", "Services read from Nacos", index.servicesRead::get));
+        m.add(PluginMeter.counter("nacos_mesh_registry_read_failures", "Service reads that failed",
+                index.readFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_serviceentry_conversions", "Services converted to ServiceEntries",
+                index.servicesConverted::get));
+        m.add(PluginMeter.counter("nacos_mesh_serviceentry_rejections",
+                "Service changes whose ServiceEntry failed mapping or validation", index.servicesRejected::get));
+        m.add(PluginMeter.counter("nacos_mesh_dropped_labels",
+                "Metadata entries dropped because they are not valid labels", index.droppedLabels::get));
+        m.add(PluginMeter.counter("nacos_mesh_skipped_instances", "Instances left out for an unusable address or port",
+                index.skippedInstances::get));
+        m.add(PluginMeter.counter("nacos_mesh_snapshots_published", "ServiceEntry sets published",
+                index.snapshotsPublished::get));
+        m.add(PluginMeter.gauge("nacos_mesh_last_batch_seconds", "Duration of the last batch",
+                () -> index.lastBatchNanos.get() / 1e9));
+        m.add(PluginMeter.labelledGauge("nacos_mesh_serviceentries", "Served registry ServiceEntries per Nacos namespace",
+                "namespace", () -> view.get().servedPerNamespace()));
+        m.add(PluginMeter.gauge("nacos_mesh_skipped_services", "Registry services currently not served",
+                () -> view.get().skipped().size()));
+        m.add(PluginMeter.gauge("nacos_mesh_mcp_streams", "Open MCP streams", server::openStreams));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_requests", "DiscoveryRequests received", server.requests::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_responses", "DiscoveryResponses sent", server.responses::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_resources_sent", "Resources sent in responses",
+                server.resourcesSent::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_resource_bytes_sent", "Resource bytes sent in responses",
+                server.bytesSent::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_acks", "ACKs received", server.acks::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_nacks", "NACKs received", server.nacks::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_stale_requests", "Requests with an outdated nonce, ignored",
+                server.staleRequests::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_unknown_type_urls",
+                "Subscriptions to type URLs the plugin does not know", server.unknownTypeUrls::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_connections_refused",
                 "Connections closed on accept: the peer is outside nacos.mesh.mcp.allowed-clients",
-                server.connectionsRefused.get());
-        counter(out, "nacos_mesh_mcp_tls_handshake_failures_total", "Connections closed before their TLS handshake "
-                + "succeeded", server.tlsHandshakeFailures.get());
-        counter(out, "nacos_mesh_mcp_tls_reloads_total", "Rotated TLS certificates loaded", server.tlsReloads.get());
-        counter(out, "nacos_mesh_mcp_tls_reload_failures_total", "Changed TLS files that could not be loaded",
-                server.tlsReloadFailures.get());
+                server.connectionsRefused::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_tls_handshake_failures",
+                "Connections closed before their TLS handshake succeeded", server.tlsHandshakeFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_tls_reloads", "Rotated TLS certificates loaded",
+                server.tlsReloads::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_tls_reload_failures", "Changed TLS files that could not be loaded",
+                server.tlsReloadFailures::get));
+        m.add(PluginMeter.gauge("nacos_mesh_registry_resources_replaced",
+                "Registry ServiceEntries replaced by config-center ones", () -> {
+                    int count = 0;
+                    for (List<String> names : replaced.get().values()) {
+                        count += names.size();
+                    }
+                    return count;
+                }));
+        m.add(PluginMeter.counter("nacos_mesh_config_notifications", "Config change notifications received from Nacos",
+                config.changeNotifications::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_reads", "Configs read from Nacos", config.configsRead::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_read_failures", "Config reads or parses that failed",
+                config.readFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_documents_accepted", "Documents accepted after a config change",
+                config.documentsAccepted::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_documents_refused", "Documents refused after a config change",
+                config.documentsRefused::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_sets_published", "Per-kind sets published by the config center",
+                config.setsPublished::get));
+        m.add(PluginMeter.gauge("nacos_mesh_config_last_batch_seconds", "Duration of the config center's last batch",
+                () -> config.lastBatchNanos.get() / 1e9));
+        m.add(PluginMeter.gauge("nacos_mesh_config_documents", "Documents currently served from the config center",
+                () -> {
+                    ConfigCenterView v = configView.get();
+                    int served = 0;
+                    if (v != null) {
+                        for (List<ServedDocument> docs : v.documents().values()) {
+                            served += docs.size();
+                        }
+                    }
+                    return served;
+                }));
+        m.add(PluginMeter.gauge("nacos_mesh_config_refused_documents", "Documents currently refused", () -> {
+            ConfigCenterView v = configView.get();
+            return v == null ? 0 : v.refused().size();
+        }));
+        m.add(PluginMeter.gauge("nacos_mesh_config_collisions", "Resources claimed by more than one document", () -> {
+            ConfigCenterView v = configView.get();
+            return v == null ? 0 : v.collisions().size();
+        }));
+        return m;
+    }
+
+    /** The Prometheus text format of the meters; a counter's name gets its {@code _total} suffix. */
+    public static String render(List<PluginMeter> meters) {
+        StringBuilder out = new StringBuilder(4096);
+        for (PluginMeter meter : meters) {
+            boolean counter = meter.type() == PluginMeter.Type.COUNTER;
+            String name = counter ? meter.name() + "_total" : meter.name();
+            out.append("# HELP ").append(name).append(' ').append(meter.help()).append('\n')
+                    .append("# TYPE ").append(name).append(counter ? " counter\n" : " gauge\n");
+            if (meter.labelKey() == null) {
+                out.append(name).append(' ');
+                appendValue(out, meter.value(), counter);
+                out.append('\n');
+                continue;
+            }
+            for (Map.Entry<String, ? extends Number> e : meter.values().entrySet()) {
+                out.append(name).append('{').append(meter.labelKey()).append("=\"").append(escape(e.getKey()))
+                        .append("\"} ").append(e.getValue()).append('\n');
+            }
+        }
         return out.toString();
     }
 
-    /** The config center's counters and gauges; only the replaced-resource gauge when it is not running. */
-    public static String renderConfigCenter(ConfigMetrics config, ConfigCenterView view,
-            Map<IstioKind, List<String>> replaced) {
-        StringBuilder out = new StringBuilder(1024);
-        int replacedCount = 0;
-        for (List<String> names : replaced.values()) {
-            replacedCount += names.size();
+    private static void appendValue(StringBuilder out, double value, boolean counter) {
+        if (counter) {
+            out.append((long) value);
+        } else {
+            out.append(value);
         }
-        gauge(out, "nacos_mesh_registry_resources_replaced", "Registry ServiceEntries replaced by config-center ones",
-                replacedCount);
-        if (view == null) {
-            return out.toString();
-        }
-        counter(out, "nacos_mesh_config_notifications_total", "Config change notifications received from Nacos",
-                config.changeNotifications.get());
-        counter(out, "nacos_mesh_config_reads_total", "Configs read from Nacos", config.configsRead.get());
-        counter(out, "nacos_mesh_config_read_failures_total", "Config reads or parses that failed",
-                config.readFailures.get());
-        counter(out, "nacos_mesh_config_documents_accepted_total", "Documents accepted after a config change",
-                config.documentsAccepted.get());
-        counter(out, "nacos_mesh_config_documents_refused_total", "Documents refused after a config change",
-                config.documentsRefused.get());
-        counter(out, "nacos_mesh_config_sets_published_total", "Per-kind sets published by the config center",
-                config.setsPublished.get());
-        gauge(out, "nacos_mesh_config_last_batch_seconds", "Duration of the config center's last batch",
-                config.lastBatchNanos.get() / 1e9);
-        int served = 0;
-        for (List<ServedDocument> docs : view.documents().values()) {
-            served += docs.size();
-        }
-        gauge(out, "nacos_mesh_config_documents", "Documents currently served from the config center", served);
-        gauge(out, "nacos_mesh_config_refused_documents", "Documents currently refused", view.refused().size());
-        gauge(out, "nacos_mesh_config_collisions", "Resources claimed by more than one document",
-                view.collisions().size());
-        return out.toString();
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, double value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
     }
 
     private static String escape(String s) {

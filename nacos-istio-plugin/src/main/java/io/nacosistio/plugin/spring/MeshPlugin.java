@@ -24,7 +24,9 @@ import io.nacosistio.plugin.index.ServiceEntryIndex;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.debug.MetricsText;
 import io.nacosistio.plugin.debug.StreamsJson;
+import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.micrometer.MicrometerMeters;
 import io.nacosistio.plugin.server.McpServer;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
 import org.slf4j.Logger;
@@ -94,6 +96,10 @@ public final class MeshPlugin implements AutoCloseable {
         parts.add(server);
         server.start();
 
+        List<PluginMeter> meters = MetricsText.catalog(indexMetrics, serverMetrics, updater::view, configMetrics,
+                this::configView, layers::shadowed);
+        registerWithNacosMeters(meters);
+
         if (settings.debugPort > 0) {
             DebugView view = new DebugView(cache, updater::view);
             debug = new DebugHttpServer()
@@ -105,13 +111,34 @@ public final class MeshPlugin implements AutoCloseable {
                     .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
                             configCenter != null))
                     .page("/metrics", "text/plain; version=0.0.4; charset=utf-8",
-                            q -> Optional.of(MetricsText.render(indexMetrics, serverMetrics, updater.view())
-                                    + MetricsText.renderConfigCenter(configMetrics, configView(),
-                                            layers.shadowed())));
+                            q -> Optional.of(MetricsText.render(meters)));
             parts.add(debug);
             debug.start(settings.debugBindAddress, settings.debugPort);
             LOG.info("nacos-istio-plugin: debug endpoint on http://{}:{}/debug/resources", settings.debugBindAddress,
                     debug.port());
+        }
+    }
+
+    /**
+     * Registers the plugin's metrics with Nacos's Micrometer registry, so that they appear at
+     * {@code /nacos/actuator/prometheus} beside Nacos's own. Micrometer comes from Nacos's class path; without
+     * it the metrics stay on the debug port only.
+     */
+    private void registerWithNacosMeters(List<PluginMeter> meters) {
+        try {
+            Class.forName("io.micrometer.core.instrument.Metrics", false, MeshPlugin.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.warn("nacos-istio-plugin: Micrometer is not on Nacos's class path; the plugin's metrics are only on "
+                    + "the debug port's /metrics");
+            return;
+        }
+        try {
+            parts.add(MicrometerMeters.register(meters));
+            LOG.info("nacos-istio-plugin: {} metrics registered with Nacos's meter registry (nacos_mesh_*)",
+                    meters.size());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("nacos-istio-plugin: the plugin's metrics could not be registered with Nacos's meter registry "
+                    + "({}); they stay on the debug port's /metrics", e.toString());
         }
     }
 
