@@ -38,6 +38,8 @@ class PackageRulesTest {
             Map.entry("micrometer", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
                     "io.nacosistio.plugin.server", "io.nacosistio.plugin.source", "io.nacosistio.plugin.cache",
                     "io.nacosistio.plugin.configcenter", "io.nacosistio.plugin.spring", "io.nacosistio.plugin.debug")),
+            Map.entry("concurrent", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
+                    "io.nacosistio.plugin.")),
             Map.entry("debug", List.of("com.alibaba.nacos", "org.springframework")),
             Map.entry("document", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
                     "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.source",

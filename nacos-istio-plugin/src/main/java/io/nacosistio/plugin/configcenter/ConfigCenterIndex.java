@@ -2,6 +2,7 @@ package io.nacosistio.plugin.configcenter;
 
 import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.DocumentParser;
 import io.nacosistio.plugin.document.ParsedDocument;
@@ -36,7 +37,8 @@ import java.util.function.LongSupplier;
  * cannot be read at all keeps everything the config served before, and of two documents claiming one
  * resource the first by namespace, group, dataId and position wins while the other is reported.
  *
- * <p>Threading: confined to the config updater thread; {@link #view()} hands out an immutable copy.
+ * <p>Threading: confined to the config updater thread (checked by the mutators); {@link #view()} hands out
+ * an immutable copy.
  */
 public final class ConfigCenterIndex {
 
@@ -60,6 +62,7 @@ public final class ConfigCenterIndex {
         }
     }
 
+    private final OwnerThread owner = new OwnerThread("the config-center index");
     private final ConfigDocuments documents;
     private final Function<String, String> istioNamespaceOf;
     private final LongSupplier wallClockMillis;
@@ -98,6 +101,7 @@ public final class ConfigCenterIndex {
 
     /** Brings one config up to date: {@code item} empty means it no longer exists (or holds no documents). */
     public Outcome apply(ConfigKey key, Optional<ConfigItem> item) {
+        owner.check();
         ConfigState previous = states.get(key);
         if (!item.isPresent()) {
             if (previous == null) {
@@ -161,6 +165,7 @@ public final class ConfigCenterIndex {
      * same resources) does not count: the sets' versions are compared.
      */
     public Set<IstioKind> takeChangedKinds() {
+        owner.check();
         Set<IstioKind> changed = EnumSet.noneOf(IstioKind.class);
         for (IstioKind kind : dirty) {
             String version = snapshot(kind).version();

@@ -75,6 +75,10 @@ public final class MetricsText {
                 server.tlsReloads::get));
         m.add(PluginMeter.counter("nacos_mesh_mcp_tls_reload_failures", "Changed TLS files that could not be loaded",
                 server.tlsReloadFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_stream_task_failures", "Stream tasks that threw; each closed its stream",
+                server.streamTaskFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_stream_tasks_rejected",
+                "Stream tasks dropped because the server was shutting down", server.streamTasksRejected::get));
         m.add(PluginMeter.gauge("nacos_mesh_registry_resources_replaced",
                 "Registry ServiceEntries replaced by config-center ones", () -> {
                     int count = 0;

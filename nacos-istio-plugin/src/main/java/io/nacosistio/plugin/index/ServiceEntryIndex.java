@@ -2,6 +2,7 @@ package io.nacosistio.plugin.index;
 
 import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.plugin.resource.Sha256;
@@ -30,7 +31,8 @@ import java.util.function.LongSupplier;
  * what is served does not depend on the order changes arrived in. A service that is not selected is
  * treated as deleted, but listed with the rule that left it out.
  *
- * <p>Threading: confined to the index updater thread; {@link #view()} hands out immutable copies.
+ * <p>Threading: confined to the index updater thread (checked by the mutators); {@link #view()} hands out
+ * immutable copies.
  */
 public final class ServiceEntryIndex {
 
@@ -47,6 +49,7 @@ public final class ServiceEntryIndex {
         }
     }
 
+    private final OwnerThread owner = new OwnerThread("the ServiceEntry index");
     private final ServiceConverter converter;
     private final LongSupplier wallClockMillis;
     private final Map<ServiceKey, Entry> entries = new HashMap<>();
@@ -79,6 +82,7 @@ public final class ServiceEntryIndex {
      * @return what happened, for logging and metrics
      */
     public Outcome apply(ServiceKey key, Optional<RegistryService> state) {
+        owner.check();
         Entry previous = entries.get(key);
         if (!state.isPresent()) {
             skipped.remove(key);
@@ -140,6 +144,7 @@ public final class ServiceEntryIndex {
     /** The full set of served ServiceEntries; a new version whenever anything served changed. */
     public ResourceSet snapshot() {
         if (dirty) {
+            owner.check();
             List<McpResource> all = new ArrayList<>();
             for (Map.Entry<String, TreeMap<String, McpResource>> ns : servedByNamespace.entrySet()) {
                 List<McpResource> list = namespaceSnapshots.get(ns.getKey());

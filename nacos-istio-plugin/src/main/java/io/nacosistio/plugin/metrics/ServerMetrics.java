@@ -20,6 +20,8 @@ public final class ServerMetrics {
     public final AtomicLong tlsHandshakeFailures = new AtomicLong();
     public final AtomicLong tlsReloads = new AtomicLong();
     public final AtomicLong tlsReloadFailures = new AtomicLong();
+    public final AtomicLong streamTaskFailures = new AtomicLong();
+    public final AtomicLong streamTasksRejected = new AtomicLong();
 
     public long openStreams() {
         return streamsOpened.get() - streamsClosed.get();

@@ -44,7 +44,7 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
         ServerCallStreamObserver<DiscoveryResponse> responses =
                 (ServerCallStreamObserver<DiscoveryResponse>) responseObserver;
         McpStream stream = new McpStream(streamIds.incrementAndGet(), currentPeer(), responses, cache, metrics,
-                new SerialExecutor(pool), controlPlane, registry);
+                pool, controlPlane, registry);
         stream.open();
         return stream;
     }

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.SerialExecutor;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
@@ -21,11 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * One istiod connection: its subscriptions and what each was last sent. Every request, cache change
  * and transport-ready signal becomes a task on this stream's {@link SerialExecutor}, which alone owns
- * the state below. A response for a type goes out when the client has answered the previous one, the
+ * the state below (checked on every entry); a task that throws closes the stream with INTERNAL and is counted. A response for a type goes out when the client has answered the previous one, the
  * type has a new version and the transport is ready; otherwise nothing queues: the latest set is read
  * from the cache at the moment of sending, so a slow client skips intermediate versions.
  */
@@ -50,13 +52,13 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     private Runnable unwatch;
 
     McpStream(long id, String peer, ServerCallStreamObserver<DiscoveryResponse> responses, ResourceCache cache,
-            ServerMetrics metrics, SerialExecutor executor, ControlPlane controlPlane, StreamRegistry registry) {
+            ServerMetrics metrics, Executor pool, ControlPlane controlPlane, StreamRegistry registry) {
         this.id = id;
         this.peer = peer;
         this.responses = responses;
         this.cache = cache;
         this.metrics = metrics;
-        this.executor = executor;
+        this.executor = new SerialExecutor(pool, this::taskFailed, metrics.streamTasksRejected::incrementAndGet);
         this.controlPlane = controlPlane;
         this.registry = registry;
     }
@@ -91,6 +93,7 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     }
 
     private void handle(DiscoveryRequest request) {
+        executor.throwIfNotInThisContext();
         if (closed) {
             return;
         }
@@ -132,6 +135,7 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
 
     /** Sends every subscribed type whose set changed, as far as the transport is ready. */
     private void sendPending() {
+        executor.throwIfNotInThisContext();
         for (TypeSubscription subscription : subscriptions.values()) {
             if (closed || !responses.isReady()) {
                 return;
@@ -175,7 +179,23 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
         metrics.bytesSent.addAndGet(bytes);
     }
 
+    /** Runs in the stream's context: a bug in one task ends this stream, never the others or the server. */
+    private void taskFailed(Throwable t) {
+        metrics.streamTaskFailures.incrementAndGet();
+        LOG.error("nacos-istio-plugin: MCP stream {} ({}) task failed; closing the stream", id, nodeId, t);
+        if (closed) {
+            return;
+        }
+        try {
+            responses.onError(Status.INTERNAL.withDescription("MCP stream failed: " + t).asRuntimeException());
+        } catch (RuntimeException ignored) {
+            // the transport may already be gone
+        }
+        close("task failed: " + t);
+    }
+
     private void close(String reason) {
+        executor.throwIfNotInThisContext();
         if (closed) {
             return;
         }
