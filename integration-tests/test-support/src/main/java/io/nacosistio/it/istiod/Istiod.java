@@ -42,6 +42,8 @@ public final class Istiod implements AutoCloseable {
     private final IstiodOptions options;
     private final Path dir;
     private final int httpPort;
+    private final int grpcPort;
+    private final int monitoringPort;
     private final Process process;
     private final KubeApiStandIn kubeApi;
     private final IstiodLog log;
@@ -49,12 +51,14 @@ public final class Istiod implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile long syncedNanos;
 
-    private Istiod(IstiodBinary binary, IstiodOptions options, Path dir, int httpPort, Process process,
-            KubeApiStandIn kubeApi, IstiodLog log, long startedNanos) {
+    private Istiod(IstiodBinary binary, IstiodOptions options, Path dir, int httpPort, int grpcPort, int monitoringPort,
+            Process process, KubeApiStandIn kubeApi, IstiodLog log, long startedNanos) {
         this.binary = binary;
         this.options = options;
         this.dir = dir;
         this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
+        this.monitoringPort = monitoringPort;
         this.process = process;
         this.kubeApi = kubeApi;
         this.log = log;
@@ -79,14 +83,16 @@ public final class Istiod implements AutoCloseable {
             Path networks = dir.resolve("meshNetworks.yaml");
             Files.writeString(networks, "");
             int httpPort = FreePorts.any();
+            int grpcPort = FreePorts.any();
+            int monitoringPort = FreePorts.any();
             List<String> command = new ArrayList<>(List.of(binary.path().toString(), "discovery",
                     "--meshConfig=" + mesh,
                     "--networksConfig=" + networks,
-                    "--grpcAddr=127.0.0.1:" + FreePorts.any(),
+                    "--grpcAddr=127.0.0.1:" + grpcPort,
                     "--secureGRPCAddr=127.0.0.1:" + FreePorts.any(),
                     "--httpAddr=127.0.0.1:" + httpPort,
                     "--httpsAddr=127.0.0.1:" + FreePorts.any(),
-                    "--monitoringAddr=127.0.0.1:" + FreePorts.any(),
+                    "--monitoringAddr=127.0.0.1:" + monitoringPort,
                     "--ctrlz_port=" + FreePorts.any(),
                     "--keepaliveInterval=" + options.keepaliveInterval().toSeconds() + "s",
                     "--log_output_level=default:info,adsc:info"));
@@ -124,7 +130,7 @@ public final class Istiod implements AutoCloseable {
             IstiodLog log = IstiodLog.follow(process.getInputStream(), logFile);
             System.out.printf("istiod %s (%s) started: pid %d, debug http://127.0.0.1:%d, config sources %s, log %s%n",
                     binary.label(), options.name(), process.pid(), httpPort, options.configSources(), logFile);
-            return new Istiod(binary, options, dir, httpPort, process, kubeApi, log, started);
+            return new Istiod(binary, options, dir, httpPort, grpcPort, monitoringPort, process, kubeApi, log, started);
         } catch (IOException | RuntimeException e) {
             if (kubeApi != null) {
                 kubeApi.close();
@@ -238,6 +244,24 @@ public final class Istiod implements AutoCloseable {
             throw new AssertionError("istiod " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * istiod's own Prometheus metrics ({@code /metrics} on its monitoring port), as {@link IstiodMetrics}: read it
+     * before and after a change to see what istiod did about it.
+     */
+    public IstiodMetrics metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitoringPort
+                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("istiod /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        return IstiodMetrics.parse(response.body());
+    }
+
+    /** The plaintext xDS port ({@code --grpcAddr}), where sidecars and proxyless gRPC clients connect unauthenticated. */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public IstiodLog log() {

@@ -1,0 +1,44 @@
+package io.nacosistio.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** What one run of the scale benchmark measured; written to {@code results.json} and rendered by {@link ScaleReport}. */
+final class ScaleResults {
+
+    private ScaleResults() {
+    }
+
+    /** Memory of one istiod: Go heap in use ({@code go_memstats_heap_inuse_bytes}) and the process's RSS. */
+    record Memory(double heapInUseMiB, double rssMiB) {
+    }
+
+    /** Changes at 1 change/s to one istiod's source, and what they cost and caused. */
+    record PerChange(int changes, double windowSeconds, double istiodCpuSeconds, double istiodCpuMsPerChange,
+            double istiodNetCpuMsPerChange, double pluginCpuMsPerChange, double bytesToIstiodPerChange,
+            Map<String, Long> pushesToProxies, long pushContexts, Map<String, Long> pushTriggers,
+            Distribution latency, int undelivered) {
+    }
+
+    /** One istiod, fed by MCP from the plugin or by files. */
+    record IstiodRun(String source, double startToSyncedMillis, int serviceEntries, Memory afterSync,
+            Memory withSidecars, double sidecarsSyncedMillis, double idleCpuCores, PerChange perChange) {
+    }
+
+    /** Churn through Nacos to the MCP istiod: per-second samples and staleness at the sidecars. */
+    record Churn(double targetRate, double achievedRate, int changes, int skipped, double seconds,
+            List<Double> istiodCoresPerSecond, List<Double> edsPushesPerSecond, List<Double> cdsPushesPerSecond,
+            double meanIstiodCores, double maxIstiodCores, double meanEdsPushesPerSecond,
+            double meanCdsPushesPerSecond, long pushContexts, Map<String, Long> pushTriggers, double pluginCores,
+            double bytesToIstiodPerSecond, Distribution staleness, int undelivered) {
+    }
+
+    record Size(int services, int endpointsPerService, double fillSeconds, IstiodRun mcp, IstiodRun files,
+            Churn churn) {
+    }
+
+    record Run(Results.Machine machine, String mode, String istiod, int sidecars, double nacosBootSeconds,
+            double loadAverageBefore, double loadAverageAfter, double machineBusyCores, double minutes,
+            List<Size> sizes) {
+    }
+}
