@@ -147,6 +147,7 @@ public final class ScaleMain {
             mcp = Istiod.start(binary, IstiodOptions.mcp("scale-mcp-" + size, nacos.port(MeshServer.PLUGIN))
                     .withSyncTimeout(Duration.ofMillis(SYNC_TIMEOUT_MILLIS)));
             long mcpSynced = mcp.awaitSynced();
+            double mcpSyncCpu = IstiodProcess.cpuSeconds(mcp.pid());
             List<IstiodConfig> entries = awaitServiceEntries(mcp, size);
             ScaleResults.Memory mcpMemory = memory(mcp);
             Log.info("MCP istiod synced in %d ms holding %d ServiceEntries; heap %.0f MiB, RSS %.0f MiB", mcpSynced,
@@ -158,6 +159,7 @@ public final class ScaleMain {
             files = Istiod.start(binary, new IstiodOptions("scale-files-" + size, List.of("fs://" + filesDir),
                     Duration.ofSeconds(30), Duration.ofMillis(SYNC_TIMEOUT_MILLIS)));
             long filesSynced = files.awaitSynced();
+            double filesSyncCpu = IstiodProcess.cpuSeconds(files.pid());
             int fileEntries = awaitServiceEntries(files, size).size();
             ScaleResults.Memory filesMemory = memory(files);
             Log.info("file istiod synced in %d ms holding %d ServiceEntries; heap %.0f MiB, RSS %.0f MiB", filesSynced,
@@ -176,7 +178,8 @@ public final class ScaleMain {
             Change viaFiles = (service, seq) -> baseline.change(service, seq, fileTrackers);
             // Warm-up: the JIT of Nacos and the plugin, istiod's first incremental pushes; not measured.
             drive(viaNacos, 5, options.warmUpChanges(), registry.services());
-            drive(viaFiles, 5, options.warmUpChanges(), registry.services());
+            // istiod has no JIT to warm; a few file changes give it its first incremental pushes.
+            drive(viaFiles, 5, Math.min(3, options.warmUpChanges()), registry.services());
             awaitDelivered(mcpTrackers, 10_000);
             awaitDelivered(fileTrackers, 10_000);
             mcpTrackers.forEach(EdsTracker::drain);
@@ -193,9 +196,9 @@ public final class ScaleMain {
             ScaleResults.Churn churn = churn(mcp, viaNacos, mcpTrackers, nacos, registry.services());
 
             return new ScaleResults.Size(size, options.endpoints(), fill,
-                    new ScaleResults.IstiodRun("MCP", mcpSynced, size, mcpMemory, mcpWithSidecars, mcpSidecarsMillis,
+                    new ScaleResults.IstiodRun("MCP", mcpSynced, mcpSyncCpu, size, mcpMemory, mcpWithSidecars, mcpSidecarsMillis,
                             idle[0], mcpPerChange),
-                    new ScaleResults.IstiodRun("files", filesSynced, fileEntries, filesMemory, filesWithSidecars,
+                    new ScaleResults.IstiodRun("files", filesSynced, filesSyncCpu, fileEntries, filesMemory, filesWithSidecars,
                             fileSidecarsMillis, idle[1], filesPerChange),
                     churn);
         } finally {
@@ -278,11 +281,11 @@ public final class ScaleMain {
     }
 
     /**
-     * Waits (at most 60 s) for a second in which istiod used under 5 % of a core: it has worked off what came
+     * Waits (at most 120 s) for a second in which istiod used under 5 % of a core: it has worked off what came
      * before, so a window that starts or ends here holds all of the work of its own changes and no other.
      */
     private static void awaitQuiet(Istiod istiod) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         double before = IstiodProcess.cpuSeconds(istiod.pid());
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
@@ -292,7 +295,7 @@ public final class ScaleMain {
             }
             before = now;
         }
-        Log.info("istiod %s did not become quiet within 60 s", istiod.describe());
+        Log.info("istiod %s did not become quiet within 120 s", istiod.describe());
     }
 
     /** istiod's CPU, in cores, over the idle window: what a measured window owes to no change at all. */
@@ -326,10 +329,11 @@ public final class ScaleMain {
         double plugin = t1.secondsByGroupSince(t0).getOrDefault(ThreadGroups.PLUGIN, 0.0);
         double bytes = p1.getOrDefault("nacos_mesh_mcp_resource_bytes_sent_total", 0.0)
                 - p0.getOrDefault("nacos_mesh_mcp_resource_bytes_sent_total", 0.0);
+        double responses = p1.getOrDefault(PluginMetrics.RESPONSES, 0.0) - p0.getOrDefault(PluginMetrics.RESPONSES, 0.0);
         Delivered d = collect(trackers);
         ScaleResults.PerChange result = new ScaleResults.PerChange(made, window, cpu, cpu * 1000 / made,
                 (cpu - idleCores * window) * 1000 / made, nacos == null ? Double.NaN : plugin * 1000 / made,
-                nacos == null ? Double.NaN : bytes / made, pushes(m0, m1), pushContexts(m0, m1), triggers(m0, m1),
+                nacos == null ? Double.NaN : bytes / made, nacos == null ? Double.NaN : responses / made, pushes(m0, m1), pushContexts(m0, m1), triggers(m0, m1),
                 d.distribution(), d.undelivered());
         Log.info("%s: istiod %.1f ms CPU per change (net %.1f), pushes %s, triggers %s, EDS at sidecars p50 %.0f p99 %.0f ms,"
                         + " %d undelivered", label, result.istiodCpuMsPerChange(), result.istiodNetCpuMsPerChange(),

@@ -13,15 +13,20 @@ final class ScaleResults {
     record Memory(double heapInUseMiB, double rssMiB) {
     }
 
-    /** Changes at 1 change/s to one istiod's source, and what they cost and caused. */
+    /**
+     * Changes at 1 change/s to one istiod's source, and what they cost and caused. Push contexts count every push
+     * istiod prepared (it initialises one for endpoints-only pushes too, reusing the last); a full push shows as
+     * CDS/LDS/RDS pushes to proxies and as a {@code config} or {@code service} trigger.
+     */
     record PerChange(int changes, double windowSeconds, double istiodCpuSeconds, double istiodCpuMsPerChange,
             double istiodNetCpuMsPerChange, double pluginCpuMsPerChange, double bytesToIstiodPerChange,
+            double responsesToIstiodPerChange,
             Map<String, Long> pushesToProxies, long pushContexts, Map<String, Long> pushTriggers,
             Distribution latency, int undelivered) {
     }
 
-    /** One istiod, fed by MCP from the plugin or by files. */
-    record IstiodRun(String source, double startToSyncedMillis, int serviceEntries, Memory afterSync,
+    /** One istiod, fed by MCP from the plugin or by files; its CPU to sync is all it used from start to the sync line. */
+    record IstiodRun(String source, double startToSyncedMillis, double cpuSecondsToSync, int serviceEntries, Memory afterSync,
             Memory withSidecars, double sidecarsSyncedMillis, double idleCpuCores, PerChange perChange) {
     }
 
