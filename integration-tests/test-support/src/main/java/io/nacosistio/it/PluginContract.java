@@ -230,6 +230,33 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
+    void aliasesAddHostsAndAnAliasTakingAnotherServicesHostIsRefusedWithTheReason() throws Exception {
+        naming.registerInstance("alias-owner", instance("10.48.0.1", 8080, 1, Map.of()));
+        naming.registerInstance("alias-thief", instance("10.48.0.2", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "alias-owner").isPresent() && seNamed(r, "alias-thief").isPresent(),
+                5_000);
+        NacosAdmin admin = new NacosAdmin(nacos);
+        // The service metadata an operator sets in the console (Nacos's service-update API).
+        admin.updateService("public", "DEFAULT_GROUP", "alias-owner", 0,
+                "{\"istio.aliases\":\"orders.shop.example, Orders.Legacy.Example\"}");
+        client.awaitState(SE_V1, r -> seNamed(r, "alias-owner").map(se -> se.getHostsList().equals(List.of(
+                "alias-owner.default-group.public.nacos", "orders.shop.example", "orders.legacy.example")))
+                .orElse(false), 5_000);
+
+        admin.updateService("public", "DEFAULT_GROUP", "alias-thief", 0,
+                "{\"istio.aliases\":\"alias-owner.default-group.public.nacos\"}");
+        Received refused = client.awaitState(SE_V1, r -> seNamed(r, "alias-thief").isEmpty(), 5_000);
+        assertThat(seNamed(refused, "alias-owner")).isPresent();
+        assertThat(awaitDebug("/debug/skipped", "alias-thief")).contains("alias alias-owner.default-group.public.nacos "
+                + "is the host of service public/DEFAULT_GROUP/alias-owner; an alias never takes another service's host");
+
+        admin.updateService("public", "DEFAULT_GROUP", "alias-thief", 0, "{\"istio.aliases\":\"thief.example\"}");
+        client.awaitState(SE_V1, r -> seNamed(r, "alias-thief").map(se -> se.getHostsList().contains("thief.example"))
+                .orElse(false), 5_000);
+    }
+
+    @Test
     void disablingAnInstanceThroughTheConsoleApiRemovesItsEndpoint() throws Exception {
         naming.registerInstance("toggled-svc", instance("10.46.0.1", 8080, 1, Map.of()));
         IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
