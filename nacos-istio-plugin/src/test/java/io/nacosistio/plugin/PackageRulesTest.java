@@ -49,7 +49,10 @@ class PackageRulesTest {
                     "io.nacosistio.plugin.convert", "io.nacosistio.plugin.document", "io.nacosistio.plugin.spring",
                     "io.nacosistio.plugin.configcenter")),
             Map.entry("configcenter", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
-                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring")));
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring")),
+            Map.entry("address", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.convert",
+                    "io.nacosistio.plugin.configcenter", "io.nacosistio.plugin.spring", "io.nacosistio.plugin.debug")));
 
     @Test
     void onlyTheSourceAdaptersTouchNacosAndOnlySpringTouchesSpring() throws IOException {

@@ -479,6 +479,73 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
+    void everyServiceEntryGetsItsOwnVipFromThePoolKeptInNacosConfig() throws Exception {
+        naming.registerInstance("vip-alpha", instance("10.110.0.1", 8080, 1, Map.of()));
+        naming.registerInstance("vip-beta", instance("10.110.0.2", 8080, 1, Map.of()));
+        // A host-name endpoint: resolution DNS gets a VIP too.
+        naming.registerInstance("vip-dns", instance("vip-dns.example.com", 8080, 1, Map.of()));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        Received state = client.awaitState(SE_V1, r -> java.util.stream.Stream.of("vip-alpha", "vip-beta", "vip-dns")
+                .allMatch(s -> seNamed(r, s).map(se -> se.getAddressesCount() == 1).orElse(false)), 5_000);
+        ServiceEntry alpha = seNamed(state, "vip-alpha").orElseThrow();
+        ServiceEntry beta = seNamed(state, "vip-beta").orElseThrow();
+        ServiceEntry dns = seNamed(state, "vip-dns").orElseThrow();
+        assertThat(dns.getResolution()).isEqualTo(ServiceEntry.Resolution.DNS);
+        // Unique across every served ServiceEntry, and inside the default pool (not istiod's 240.240.0.0/16).
+        List<String> all = new ArrayList<>();
+        for (Resource r : state.resources()) {
+            all.addAll(r.getBody().unpack(ServiceEntry.class).getAddressesList());
+        }
+        assertThat(all).doesNotHaveDuplicates();
+        for (ServiceEntry se : List.of(alpha, beta, dns)) {
+            assertThat(se.getAddresses(0)).startsWith("240.241.");
+        }
+        String versionBefore = version(state, "vip-alpha");
+
+        // The table lives in Nacos config: the real config client reads it.
+        Properties props = new Properties();
+        props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
+        ConfigService config = ConfigFactory.createConfigService(props);
+        try {
+            String table = config.getConfig("service-addresses", "nacos-mesh", 3_000);
+            assertThat(table).contains(alpha.getAddresses(0) + " vip-alpha.default-group.public.nacos\n")
+                    .contains(beta.getAddresses(0) + " vip-beta.default-group.public.nacos\n")
+                    .contains(dns.getAddresses(0) + " vip-dns.default-group.public.nacos\n");
+        } finally {
+            config.shutDown();
+        }
+
+        // An instance change keeps the address (and only the endpoints change).
+        naming.registerInstance("vip-alpha", instance("10.110.0.3", 8080, 1, Map.of()));
+        Received changed = client.awaitState(SE_V1, r -> seNamed(r, "vip-alpha")
+                .map(se -> se.getEndpointsList().stream().anyMatch(e -> e.getAddress().equals("10.110.0.3")))
+                .orElse(false), 5_000);
+        assertThat(seNamed(changed, "vip-alpha").orElseThrow().getAddressesList()).isEqualTo(alpha.getAddressesList());
+        assertThat(version(changed, "vip-alpha")).isNotEqualTo(versionBefore);
+        assertThat(get("/debug/addresses")).contains("\"status\": \"on\"").contains(alpha.getAddresses(0));
+        assertThat(get("/metrics")).contains("nacos_mesh_address_pool_used{pool=\"240.241.0.0/16\"}");
+    }
+
+    @Test
+    void anAddressOverrideIsServedAndACollidingOneIsRefusedWithItsReason() throws Exception {
+        naming.registerInstance("vip-chosen", instance("10.111.0.1", 8080, 1,
+                Map.of("istio.addresses", "10.250.0.7")));
+        IstiodLikeClient client = connect(0).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
+        client.awaitState(SE_V1, r -> seNamed(r, "vip-chosen")
+                .map(se -> se.getAddressesList().equals(List.of("10.250.0.7"))).orElse(false), 5_000);
+        naming.registerInstance("vip-copycat", instance("10.111.0.2", 8080, 1,
+                Map.of("istio.addresses", "10.250.0.7")));
+        Received state = client.awaitState(SE_V1, r -> seNamed(r, "vip-copycat").isPresent(), 5_000);
+        assertThat(seNamed(state, "vip-copycat").orElseThrow().getAddressesList())
+                .as("served, without the address another host has").isEmpty();
+        assertThat(seNamed(state, "vip-chosen").orElseThrow().getAddressesList()).containsExactly("10.250.0.7");
+        String skipped = get("/debug/skipped");
+        assertThat(skipped).contains("vip-copycat")
+                .contains("10.250.0.7 is already the chosen address of vip-chosen.default-group.public.nacos");
+        assertThat(get("/metrics")).containsPattern("nacos_mesh_services_without_address [1-9]");
+    }
+
+    @Test
     @Tag("slow")
     void theStreamSurvives35SecondsIdleWithTenSecondClientKeepalive() throws Exception {
         IstiodLikeClient client = connect(10).subscribe(IstiodLikeClient.ISTIO_124_TYPES);

@@ -99,11 +99,63 @@ public final class DebugView {
         }
         JsonObject root = new JsonObject();
         root.add("skipped", list);
+        JsonArray withoutAddress = new JsonArray();
+        for (java.util.Map.Entry<io.nacosistio.plugin.source.ServiceKey, String> e
+                : view.addresses().problems().entrySet()) {
+            JsonObject item = new JsonObject();
+            item.addProperty("namespace", e.getKey().namespaceId());
+            item.addProperty("group", e.getKey().group());
+            item.addProperty("service", e.getKey().serviceName());
+            item.addProperty("reason", e.getValue());
+            withoutAddress.add(item);
+        }
+        root.add("servedWithoutAddress", withoutAddress);
         JsonObject served = new JsonObject();
         for (java.util.Map.Entry<String, Integer> e : view.servedPerNamespace().entrySet()) {
             served.addProperty(e.getKey(), e.getValue());
         }
         root.add("servedPerNamespace", served);
+        return GSON.toJson(root);
+    }
+
+    /** Address allocation: status, where the table lives, pool use, the committed table, problems. */
+    public String addresses() {
+        io.nacosistio.plugin.address.AddressView view = index.get().addresses();
+        JsonObject root = new JsonObject();
+        root.addProperty("status", view.status());
+        root.addProperty("table", view.tableLocation());
+        JsonArray pools = new JsonArray();
+        for (java.util.Map.Entry<String, Long> e : view.poolSizes().entrySet()) {
+            JsonObject pool = new JsonObject();
+            pool.addProperty("cidr", e.getKey());
+            pool.addProperty("usable", e.getValue());
+            pool.addProperty("used", view.poolUsed().getOrDefault(e.getKey(), 0L));
+            pools.add(pool);
+        }
+        root.add("pools", pools);
+        JsonArray records = new JsonArray();
+        for (java.util.Map.Entry<String, io.nacosistio.plugin.address.AddressRecord> e
+                : view.committed().records().entrySet()) {
+            JsonObject record = new JsonObject();
+            record.addProperty("address", e.getKey());
+            record.addProperty("host", e.getValue().host());
+            record.addProperty("override", e.getValue().isOverride());
+            if (!e.getValue().isLive()) {
+                record.addProperty("freedAtEpochMillis", e.getValue().freedAtMillis());
+            }
+            records.add(record);
+        }
+        root.add("records", records);
+        JsonArray problems = new JsonArray();
+        for (java.util.Map.Entry<io.nacosistio.plugin.source.ServiceKey, String> e : view.problems().entrySet()) {
+            JsonObject item = new JsonObject();
+            item.addProperty("namespace", e.getKey().namespaceId());
+            item.addProperty("group", e.getKey().group());
+            item.addProperty("service", e.getKey().serviceName());
+            item.addProperty("reason", e.getValue());
+            problems.add(item);
+        }
+        root.add("servedWithoutAddress", problems);
         return GSON.toJson(root);
     }
 

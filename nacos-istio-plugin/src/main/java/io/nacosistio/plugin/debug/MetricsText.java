@@ -1,8 +1,10 @@
 package io.nacosistio.plugin.debug;
 
+import io.nacosistio.plugin.address.AddressView;
 import io.nacosistio.plugin.configcenter.ConfigCenterView;
 import io.nacosistio.plugin.configcenter.ServedDocument;
 import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
@@ -119,6 +121,31 @@ public final class MetricsText {
             ConfigCenterView v = configView.get();
             return v == null ? 0 : v.collisions().size();
         }));
+        return m;
+    }
+
+    /** Address allocation: counters, pool use, services served without their addresses. */
+    public static List<PluginMeter> addressCatalog(AddressMetrics metrics, Supplier<AddressView> view) {
+        List<PluginMeter> m = new ArrayList<>();
+        m.add(PluginMeter.counter("nacos_mesh_address_allocations", "VIPs handed out from the pools",
+                metrics.allocations::get));
+        m.add(PluginMeter.counter("nacos_mesh_address_table_writes", "Compare-and-set writes of the address table",
+                metrics.tableWrites::get));
+        m.add(PluginMeter.counter("nacos_mesh_address_table_conflicts",
+                "Address table writes that lost to another writer (the committed table was adopted)",
+                metrics.tableConflicts::get));
+        m.add(PluginMeter.counter("nacos_mesh_address_table_write_failures", "Address table writes that failed",
+                metrics.tableWriteFailures::get));
+        m.add(PluginMeter.counter("nacos_mesh_address_overrides_refused",
+                "Address overrides refused (not an IP, or already another host's address)",
+                metrics.refusedOverrides::get));
+        m.add(PluginMeter.gauge("nacos_mesh_services_without_address",
+                "Registry services served without their addresses (pool exhausted, refused override, table)",
+                () -> view.get().problems().size()));
+        m.add(PluginMeter.labelledGauge("nacos_mesh_address_pool_used", "Addresses of a pool in use or on hold",
+                "pool", () -> view.get().poolUsed()));
+        m.add(PluginMeter.labelledGauge("nacos_mesh_address_pool_size", "Usable addresses of a pool", "pool",
+                () -> view.get().poolSizes()));
         return m;
     }
 

@@ -1,6 +1,11 @@
 package io.nacosistio.plugin.index;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.nacosistio.plugin.resource.Sha256;
+import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
+
+import java.nio.charset.StandardCharsets;
 
 import java.util.Collections;
 import java.util.List;
@@ -100,6 +105,27 @@ public final class ConvertedService {
     /** The serialized {@code istio.networking.v1alpha3.ServiceEntry}. */
     public ByteString body() {
         return body;
+    }
+
+    /**
+     * The same service with {@code spec.addresses} set. Its version is a hash of this version and the
+     * addresses, so it stays a content hash that every node computes alike.
+     */
+    public ConvertedService withAddresses(List<String> addresses) {
+        if (addresses.isEmpty() || !isAccepted()) {
+            return this;
+        }
+        ServiceEntry entry;
+        try {
+            entry = ServiceEntry.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a converted ServiceEntry does not parse", e);
+        }
+        ByteString withAddresses = entry.toBuilder().clearAddresses().addAllAddresses(addresses).build().toByteString();
+        String addressedVersion = Sha256.hex((version + '\0' + String.join(",", addresses))
+                .getBytes(StandardCharsets.UTF_8), version.length());
+        return new ConvertedService(resourceName, host, addressedVersion, labels, annotations, withAddresses,
+                rejections, notSelected, aliases);
     }
 
     /** Why the service is not served; empty when accepted. */

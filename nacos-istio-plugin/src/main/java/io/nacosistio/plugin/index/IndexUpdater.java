@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.index;
 
+import io.nacosistio.plugin.address.CommitResult;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.metrics.IndexMetrics;
@@ -26,10 +27,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * no event reports: a cheap membership check compares the registry's service list with the index (Nacos
  * raises no event when an operator deletes an empty service), and a full reconciliation re-reads every
  * service so that a lost notification heals by itself.
+ *
+ * <p>Each batch ends by committing the address book (one compare-and-set write of the address table when
+ * anything changed) before the set is published, so a new service goes out with its committed VIP in its
+ * first version. A change of the stored table (another node's write) is handled on the same thread.
  */
 public final class IndexUpdater implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexUpdater.class);
+    /** How soon services left without an address by a failed table write are tried again. */
+    static final long ADDRESS_RETRY_MILLIS = 2_000;
 
     private final RegistrySource source;
     private final ServiceEntryIndex index;
@@ -66,7 +73,7 @@ public final class IndexUpdater implements AutoCloseable {
             debouncer.markDirty(key);
         });
         try {
-            executor.submit(this::reconcile).get();
+            executor.submit(() -> reconcile(false)).get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("initial registry snapshot failed", e.getCause());
         }
@@ -77,6 +84,15 @@ public final class IndexUpdater implements AutoCloseable {
         if (membershipCheckMillis > 0) {
             executor.scheduleWithFixedDelay(this::checkMembershipSafely, membershipCheckMillis, membershipCheckMillis,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The stored address table changed (any node's write); safe from any thread. */
+    public void addressTableChanged() {
+        try {
+            executor.execute(this::reloadAddressesSafely);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
@@ -95,9 +111,21 @@ public final class IndexUpdater implements AutoCloseable {
         executor.shutdownNow();
     }
 
+    private void reloadAddressesSafely() {
+        try {
+            CommitResult result = index.addresses().reload();
+            if (!result.changed().isEmpty() || !result.retry().isEmpty()) {
+                settleAddresses(result);
+                publish();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("nacos-istio-plugin: handling an address table change failed; the next batch retries", e);
+        }
+    }
+
     private void reconcileSafely() {
         try {
-            reconcile();
+            reconcile(true);
         } catch (RuntimeException e) {
             LOG.warn("nacos-istio-plugin: registry reconciliation failed; retrying at the next interval", e);
         }
@@ -123,14 +151,22 @@ public final class IndexUpdater implements AutoCloseable {
         }
     }
 
-    /** Re-reads every service the registry or the index knows. */
-    private void reconcile() {
+    /**
+     * Re-reads every service the registry or the index knows. With {@code freeUnusedAddresses} (periodic runs,
+     * not the first), addresses of hosts no service uses any more are freed: services deleted while no
+     * plugin was running.
+     */
+    private void reconcile(boolean freeUnusedAddresses) {
         Set<ServiceKey> keys = new LinkedHashSet<>(source.allServices());
         keys.addAll(index.knownKeys());
-        processBatch(keys);
+        processBatch(keys, freeUnusedAddresses);
     }
 
     private void processBatch(Set<ServiceKey> keys) {
+        processBatch(keys, false);
+    }
+
+    private void processBatch(Set<ServiceKey> keys, boolean freeUnusedAddresses) {
         long started = System.nanoTime();
         metrics.batches.incrementAndGet();
         for (ServiceKey key : keys) {
@@ -156,11 +192,33 @@ public final class IndexUpdater implements AutoCloseable {
                         index.skipReasons(key));
             }
         }
+        if (freeUnusedAddresses) {
+            index.addresses().freeUnusedHosts();
+        }
+        settleAddresses(index.addresses().commit());
+        publish();
+        metrics.lastBatchSize.set(keys.size());
+        metrics.lastBatchNanos.set(System.nanoTime() - started);
+    }
+
+    /** Rebuilds what the commit changed; services it could not give an address are tried again shortly. */
+    private void settleAddresses(CommitResult result) {
+        index.refreshAddresses(result.changed());
+        if (!result.retry().isEmpty()) {
+            LOG.warn("nacos-istio-plugin: {} services are served without their address for now: {}",
+                    result.retry().size(), index.addresses().current(result.retry().iterator().next()).problem());
+            executor.schedule(() -> {
+                for (ServiceKey key : result.retry()) {
+                    debouncer.markDirty(key);
+                }
+            }, ADDRESS_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void publish() {
         ResourceSet set = index.snapshot();
         cache.publish(set);
         metrics.snapshotsPublished.incrementAndGet();
         lastView.set(index.view());
-        metrics.lastBatchSize.set(keys.size());
-        metrics.lastBatchNanos.set(System.nanoTime() - started);
     }
 }

@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.index;
 
+import io.nacosistio.plugin.address.AddressView;
 import io.nacosistio.plugin.cache.ResourceSet;
 
 import java.util.Collections;
@@ -12,11 +13,19 @@ public final class IndexView {
     private final ResourceSet served;
     private final Map<String, Integer> servedPerNamespace;
     private final List<SkippedService> skipped;
+    private final AddressView addresses;
 
-    public IndexView(ResourceSet served, Map<String, Integer> servedPerNamespace, List<SkippedService> skipped) {
+    public IndexView(ResourceSet served, Map<String, Integer> servedPerNamespace, List<SkippedService> skipped,
+            AddressView addresses) {
         this.served = served;
         this.servedPerNamespace = Collections.unmodifiableMap(servedPerNamespace);
         this.skipped = Collections.unmodifiableList(skipped);
+        this.addresses = addresses;
+    }
+
+    /** Address allocation: the committed table, pool use, services served without their addresses. */
+    public AddressView addresses() {
+        return addresses;
     }
 
     public ResourceSet served() {

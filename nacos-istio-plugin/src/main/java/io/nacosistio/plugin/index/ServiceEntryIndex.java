@@ -1,6 +1,9 @@
 package io.nacosistio.plugin.index;
 
 import com.google.protobuf.Timestamp;
+import io.nacosistio.plugin.address.AddressBook;
+import io.nacosistio.plugin.address.AddressSettings;
+import io.nacosistio.plugin.address.Assignment;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.resource.IstioKind;
@@ -30,13 +33,16 @@ import java.util.function.LongSupplier;
  * Resource names and hosts are {@link Claims}: a service is served only while it wins all of its own, so
  * what is served does not depend on the order changes arrived in. A service that is not selected is
  * treated as deleted, but listed with the rule that left it out.
+ * Each accepted service gets its addresses from the {@link AddressBook} before it is served; the updater
+ * commits the book at the end of each batch and rebuilds what the commit changed
+ * ({@link #refreshAddresses}).
  *
  * <p>Threading: confined to the index updater thread (checked by the mutators); {@link #view()} hands out
  * immutable copies.
  */
 public final class ServiceEntryIndex {
 
-    /** A converted service and, when accepted, its wire-ready resource. */
+    /** A converted service (without addresses) and its wire-ready resource (with them). */
     private static final class Entry {
         final ConvertedService converted;
         final McpResource resource;
@@ -51,6 +57,7 @@ public final class ServiceEntryIndex {
 
     private final OwnerThread owner = new OwnerThread("the ServiceEntry index");
     private final ServiceConverter converter;
+    private final AddressBook addresses;
     private final LongSupplier wallClockMillis;
     private final Map<ServiceKey, Entry> entries = new HashMap<>();
     private final Map<ServiceKey, Timestamp> createTimes = new HashMap<>();
@@ -71,8 +78,15 @@ public final class ServiceEntryIndex {
     private long versionHigh;
     private long versionLow;
 
+    /** An index that allocates no address (overrides only, checked on this node). */
     public ServiceEntryIndex(ServiceConverter converter, LongSupplier wallClockMillis) {
+        this(converter, new AddressBook(AddressSettings.defaults(), null, wallClockMillis,
+                new io.nacosistio.plugin.metrics.AddressMetrics()), wallClockMillis);
+    }
+
+    public ServiceEntryIndex(ServiceConverter converter, AddressBook addresses, LongSupplier wallClockMillis) {
         this.converter = converter;
+        this.addresses = addresses;
         this.wallClockMillis = wallClockMillis;
     }
 
@@ -85,6 +99,7 @@ public final class ServiceEntryIndex {
         owner.check();
         Entry previous = entries.get(key);
         if (!state.isPresent()) {
+            addresses.release(key);
             skipped.remove(key);
             if (previous == null) {
                 return Outcome.UNCHANGED;
@@ -95,6 +110,7 @@ public final class ServiceEntryIndex {
         }
         ConvertedService converted = convertSafely(state.get());
         if (converted.isNotSelected()) {
+            addresses.release(key);
             // Leaving the selection is like being deleted: a later return gets a new create time.
             if (previous != null) {
                 recheck(detach(key, previous));
@@ -104,13 +120,38 @@ public final class ServiceEntryIndex {
             return previous != null ? Outcome.REMOVED : sameRule ? Outcome.UNCHANGED : Outcome.NOT_SELECTED;
         }
         if (!converted.isAccepted()) {
+            addresses.release(key);
             if (previous != null) {
                 recheck(detach(key, previous));
             }
             return reportSkipped(key, converted.rejections()) ? Outcome.STILL_REJECTED : Outcome.REJECTED;
         }
-        if (previous != null && previous.resource.version().equals(converted.version())
-                && previous.converted.resourceName().equals(converted.resourceName())) {
+        return place(key, converted, addresses.assign(key, converted.host(), state.get()));
+    }
+
+    /**
+     * Rebuilds the given services with the addresses the book now holds for them (after a commit or a
+     * reload changed them). Services no longer held are ignored.
+     */
+    public void refreshAddresses(Iterable<ServiceKey> keys) {
+        for (ServiceKey key : keys) {
+            Entry entry = entries.get(key);
+            if (entry != null) {
+                place(key, entry.converted, addresses.current(key));
+            }
+        }
+    }
+
+    /** The address book this index assigns from (owned by the same thread). */
+    public AddressBook addresses() {
+        return addresses;
+    }
+
+    private Outcome place(ServiceKey key, ConvertedService converted, Assignment assignment) {
+        Entry previous = entries.get(key);
+        ConvertedService finished = converted.withAddresses(assignment.addresses());
+        if (previous != null && previous.resource.version().equals(finished.version())
+                && previous.converted.resourceName().equals(finished.resourceName())) {
             return Outcome.UNCHANGED;
         }
         Set<ServiceKey> affected = previous == null ? new TreeSet<>() : detach(key, previous);
@@ -120,8 +161,8 @@ public final class ServiceEntryIndex {
             created = Timestamp.newBuilder().setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000).build();
             createTimes.put(key, created);
         }
-        McpResource resource = McpResource.of(IstioKind.SERVICE_ENTRY, converted.resourceName(), converted.version(),
-                created, converted.labels(), converted.annotations(), converted.body());
+        McpResource resource = McpResource.of(IstioKind.SERVICE_ENTRY, finished.resourceName(), finished.version(),
+                created, finished.labels(), finished.annotations(), finished.body());
         Entry entry = new Entry(converted, resource, Claims.of(key, converted));
         entries.put(key, entry);
         claims.add(entry.claims);
@@ -179,7 +220,7 @@ public final class ServiceEntryIndex {
         for (Map.Entry<String, TreeMap<String, McpResource>> ns : servedByNamespace.entrySet()) {
             servedPerNamespace.put(ns.getKey(), ns.getValue().size());
         }
-        return new IndexView(snapshot(), servedPerNamespace, new ArrayList<>(skipped.values()));
+        return new IndexView(snapshot(), servedPerNamespace, new ArrayList<>(skipped.values()), addresses.view());
     }
 
     private ConvertedService convertSafely(RegistryService service) {

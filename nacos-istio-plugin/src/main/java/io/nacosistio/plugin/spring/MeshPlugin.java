@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.spring;
 
+import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.cache.LayeredPublisher;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.SetPublisher;
@@ -10,9 +11,12 @@ import io.nacosistio.plugin.convert.ResourceNamer;
 import io.nacosistio.plugin.debug.ConfigCenterJson;
 import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.SpecTypes;
+import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.source.SharedConfig;
 import io.nacosistio.plugin.source.config.NacosConfigSource;
+import io.nacosistio.plugin.source.config.NacosSharedConfig;
 import io.nacosistio.plugin.convert.MappingResult;
 import io.nacosistio.plugin.convert.ServiceEntryMapper;
 import io.nacosistio.plugin.debug.DebugHttpServer;
@@ -48,6 +52,9 @@ import java.util.Optional;
 public final class MeshPlugin implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshPlugin.class);
+    /** Where the address table lives: a reserved group and dataId in the default namespace. */
+    static final String ADDRESS_TABLE_GROUP = "nacos-mesh";
+    static final String ADDRESS_TABLE_DATA_ID = "service-addresses";
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final ResourceCache cache = new ResourceCache();
@@ -55,6 +62,7 @@ public final class MeshPlugin implements AutoCloseable {
     private final IndexMetrics indexMetrics = new IndexMetrics();
     private final ConfigMetrics configMetrics = new ConfigMetrics();
     private final ServerMetrics serverMetrics = new ServerMetrics();
+    private final AddressMetrics addressMetrics = new AddressMetrics();
     private IndexUpdater updater;
     private ConfigCenterUpdater configCenter;
     private McpServer server;
@@ -78,10 +86,18 @@ public final class MeshPlugin implements AutoCloseable {
         settings.checkNoConflictWithBuiltInModule();
         NacosNamingSource source = NacosNamingSource.create(new SpringBeanLookup(context));
         ServiceEntryMapper mapper = new ServiceEntryMapper(settings.mapping);
-        ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), System::currentTimeMillis);
+        SharedConfig addressTable = addressTable(settings, context);
+        AddressBook addresses = new AddressBook(settings.addresses, addressTable, System::currentTimeMillis,
+                addressMetrics);
+        addresses.load();
+        ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
         updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.quietPeriodMillis,
                 settings.maxDelayMillis, settings.resyncIntervalMillis, settings.membershipCheckMillis);
         parts.add(updater);
+        if (addressTable != null) {
+            addressTable.watch(updater::addressTableChanged);
+            parts.add(addressTable::stop);
+        }
         long started = System.nanoTime();
         updater.start();
         LOG.info("nacos-istio-plugin: indexed {} registry services ({} served, {} skipped) in {} ms",
@@ -98,6 +114,7 @@ public final class MeshPlugin implements AutoCloseable {
 
         List<PluginMeter> meters = MetricsText.catalog(indexMetrics, serverMetrics, updater::view, configMetrics,
                 this::configView, layers::shadowed);
+        meters.addAll(MetricsText.addressCatalog(addressMetrics, () -> updater.view().addresses()));
         registerWithNacosMeters(meters);
 
         if (settings.debugPort > 0) {
@@ -107,6 +124,7 @@ public final class MeshPlugin implements AutoCloseable {
                     .page("/debug/resource", "application/json; charset=utf-8",
                             q -> view.resource(q.getOrDefault("kind", "ServiceEntry"), q.getOrDefault("name", "")))
                     .json("/debug/skipped", q -> view.skipped())
+                    .json("/debug/addresses", q -> view.addresses())
                     .json("/debug/streams", q -> StreamsJson.render(server.streams()))
                     .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
                             configCenter != null))
@@ -116,6 +134,19 @@ public final class MeshPlugin implements AutoCloseable {
             debug.start(settings.debugBindAddress, settings.debugPort);
             LOG.info("nacos-istio-plugin: debug endpoint on http://{}:{}/debug/resources", settings.debugBindAddress,
                     debug.port());
+        }
+    }
+
+    /** The address table in Nacos config, or null when allocation is off or this Nacos has no config module. */
+    private static SharedConfig addressTable(MeshPluginSettings settings, ApplicationContext context) {
+        if (!settings.addresses.allocate()) {
+            return null;
+        }
+        try {
+            return NacosSharedConfig.create(new SpringBeanLookup(context), ADDRESS_TABLE_GROUP, ADDRESS_TABLE_DATA_ID);
+        } catch (IllegalStateException e) {
+            LOG.warn("nacos-istio-plugin: address allocation off, ServiceEntries get no VIP: {}", e.getMessage());
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.spring;
 
+import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.convert.MappingOptions;
 import io.nacosistio.plugin.convert.SelectionRules;
 import io.nacosistio.plugin.server.ClientNetworks;
@@ -28,6 +29,7 @@ final class MeshPluginSettings {
     final java.util.Set<String> configTags;
     final int configMaxContentBytes;
     final long configResyncIntervalMillis;
+    final AddressSettings addresses;
     private final boolean builtInModuleEnabled;
     private final int builtInModulePort;
 
@@ -114,6 +116,15 @@ final class MeshPluginSettings {
                 java.util.Arrays.asList("virtual-service", "destination-rule")));
         configMaxContentBytes = p.bytes(PREFIX + "config.max-content-size", 512 * 1024);
         configResyncIntervalMillis = p.millis(PREFIX + "config.resync-interval", 300_000);
+        try {
+            addresses = new AddressSettings(p.bool(PREFIX + "addresses.enabled", true),
+                    p.string(PREFIX + "addresses.ipv4-pool", AddressSettings.DEFAULT_IPV4_POOL),
+                    p.string(PREFIX + "addresses.ipv6-pool", ""),
+                    p.millis(PREFIX + "addresses.hold-time", AddressSettings.DEFAULT_HOLD_MILLIS),
+                    p.string(PREFIX + "addresses.metadata-key", AddressSettings.DEFAULT_METADATA_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + "addresses.*: " + e.getMessage(), e);
+        }
         builtInModuleEnabled = p.bool(BUILT_IN_ENABLED, false);
         builtInModulePort = p.port(BUILT_IN_PORT, 18848);
     }
