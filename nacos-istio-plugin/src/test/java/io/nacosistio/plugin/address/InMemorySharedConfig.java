@@ -4,11 +4,13 @@ import io.nacosistio.plugin.source.SharedConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A shared config with Nacos's compare-and-set semantics, shared by several address books ("nodes"). */
+/**
+ * A shared config with Nacos's compare-and-set semantics, shared by several address books ("nodes"); like
+ * Nacos, every stored write is announced to every watcher.
+ */
 public final class InMemorySharedConfig implements SharedConfig {
 
     private String content;
@@ -16,7 +18,7 @@ public final class InMemorySharedConfig implements SharedConfig {
     public RuntimeException failNextWrites;
     /** Runs just before a write is applied: lets a test slip in another node's write. */
     Runnable beforeWrite;
-    final List<Runnable> watchers = new ArrayList<>();
+    private final List<Runnable> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized Optional<Stored> read() {
@@ -40,8 +42,9 @@ public final class InMemorySharedConfig implements SharedConfig {
             }
             content = newContent;
             writes++;
-            return true;
         }
+        watchers.forEach(Runnable::run);
+        return true;
     }
 
     public synchronized void overwrite(String newContent) {

@@ -1,0 +1,97 @@
+package io.nacosistio.plugin.index;
+
+import io.nacosistio.plugin.address.AddressBook;
+import io.nacosistio.plugin.address.AddressSettings;
+import io.nacosistio.plugin.address.InMemorySharedConfig;
+import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.metrics.AddressMetrics;
+import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.source.RegistryService;
+import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.proto.istio.mcp.v1alpha1.Resource;
+import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The updater publishes ServiceEntries only with committed addresses and follows the stored table. */
+class IndexUpdaterAddressTest {
+
+    private final IndexUpdaterTest.MemoryRegistry registry = new IndexUpdaterTest.MemoryRegistry();
+    private final ResourceCache cache = new ResourceCache();
+    private final InMemorySharedConfig table = new InMemorySharedConfig();
+    private final AddressSettings settings = new AddressSettings(true, "10.224.0.0/16", "", 3_600_000, "istio.addresses");
+    private IndexUpdater updater;
+
+    @AfterEach
+    void close() {
+        if (updater != null) {
+            updater.close();
+        }
+    }
+
+    private IndexUpdater start() throws Exception {
+        AddressBook book = new AddressBook(settings, table, System::currentTimeMillis, new AddressMetrics());
+        book.load();
+        ServiceEntryIndex index = new ServiceEntryIndex(s -> ConvertedService.accepted(
+                "ns/" + s.key().serviceName(), s.key().serviceName() + ".nacos", "1", Map.of(), Map.of(),
+                ServiceEntry.newBuilder().addHosts(s.key().serviceName() + ".nacos").build().toByteString()), book, System::currentTimeMillis);
+        IndexUpdater started = new IndexUpdater(registry, index, cache, new IndexMetrics(), 20, 200, 0, 0);
+        table.watch(started::addressTableChanged);
+        started.start();
+        return started;
+    }
+
+    @Test
+    void theFirstPublishedVersionAlreadyCarriesTheCommittedAddress() throws Exception {
+        registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
+        updater = start();
+        List<String> addresses = addressesOf("ns/a");
+        assertThat(addresses).hasSize(1);
+        assertThat(table.content()).contains(addresses.get(0) + " a.nacos\n");
+    }
+
+    @Test
+    void aHostAnotherNodeFreedIsTakenBackWithTheSameAddress() throws Exception {
+        registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
+        updater = start();
+        String address = addressesOf("ns/a").get(0);
+        // Another node that does not see service a frees it; the write's change event reaches this node.
+        AddressBook other = new AddressBook(settings, table, System::currentTimeMillis, new AddressMetrics());
+        other.load();
+        other.freeUnusedHosts();
+        other.commit();
+        assertThat(other.view().committed().records().get(address).isLive()).as("freed by the other node").isFalse();
+        await(() -> table.content().contains(address + " a.nacos\n"));
+        assertThat(addressesOf("ns/a")).containsExactly(address);
+    }
+
+    private List<String> addressesOf(String name) throws Exception {
+        for (var r : cache.current(IstioKind.SERVICE_ENTRY).resources()) {
+            if (r.name().equals(name)) {
+                return ServiceEntry.parseFrom(Resource.parseFrom(r.packed().getValue()).getBody().getValue())
+                        .getAddressesList();
+            }
+        }
+        throw new AssertionError(name + " is not served");
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static ServiceKey key(String name) {
+        return new ServiceKey("public", "DEFAULT_GROUP", name);
+    }
+}
