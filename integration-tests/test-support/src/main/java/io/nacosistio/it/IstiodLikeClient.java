@@ -36,6 +36,10 @@ import java.util.function.Predicate;
  * first with the Node, then every Pilot kind with a timestamp as the first nonce, every response ACKed
  * with its nonce and version, and each response taken as the complete state of its type. Decodes with
  * Envoy's and Istio's own generated classes, independent of the plugin's.
+ *
+ * <p>The same stream serves as a proxy's toward istiod ({@link #connectAs}, {@link #request}): the node is the
+ * caller's, each type is subscribed with its resource names (which every ACK repeats, as Envoy does), and
+ * responses that are not MCP keep their resources as they came ({@link Received#raw()}).
  */
 public final class IstiodLikeClient implements AutoCloseable {
 
@@ -78,22 +82,33 @@ public final class IstiodLikeClient implements AutoCloseable {
             "networking.istio.io/v1alpha3/WorkloadGroup");
 
     /** One response as received: when, its version, and its resources decoded. */
-    public record Received(long nanoTime, String typeUrl, String version, String nonce, List<Resource> resources) {
+    public record Received(long nanoTime, String typeUrl, String version, String nonce, List<Resource> resources,
+            List<Any> raw) {
     }
+
+    private static final String MCP_RESOURCE = "type.googleapis.com/istio.mcp.v1alpha1.Resource";
+    private static final String XDS_TYPE_PREFIX = "type.googleapis.com/";
 
     private final ManagedChannel channel;
     private final Node node;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final List<Received> history = new CopyOnWriteArrayList<>();
     private final Set<String> nackNext = ConcurrentHashMap.newKeySet();
+    /** Resource names subscribed per type; absent or empty = wildcard. */
+    private final Map<String, List<String>> subscribed = new ConcurrentHashMap<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private volatile StreamObserver<DiscoveryRequest> requests;
     private volatile boolean completed;
     private volatile long connectedAt;
 
-    private IstiodLikeClient(ManagedChannel channel) {
+    private IstiodLikeClient(ManagedChannel channel, Node node) {
         this.channel = channel;
-        this.node = Node.newBuilder()
+        this.node = node;
+    }
+
+    /** The node istiod's config-source client sends. */
+    private static Node istiodNode() {
+        return Node.newBuilder()
                 .setId("sidecar~" + firstPrivateIp() + "~test-1.istio-system~istio-system.svc.cluster.local")
                 .setMetadata(Struct.newBuilder()
                         .putFields("GENERATOR", Value.newBuilder().setStringValue("api").build())
@@ -109,7 +124,34 @@ public final class IstiodLikeClient implements AutoCloseable {
             builder.keepAliveTime(keepAliveSeconds, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                     .keepAliveWithoutCalls(false);
         }
-        return new IstiodLikeClient(builder.build());
+        return new IstiodLikeClient(builder.build(), istiodNode());
+    }
+
+    /** Connects as the given node (a sidecar's or a proxyless client's), plaintext; subscribe with {@link #request}. */
+    public static IstiodLikeClient connectAs(String host, int port, Node node) {
+        return new IstiodLikeClient(NettyChannelBuilder.forAddress(host, port).usePlaintext()
+                .maxInboundMessageSize(Integer.MAX_VALUE).build(), node);
+    }
+
+    /**
+     * Subscribes to (or changes the subscription of) one type with these resource names (none = wildcard); the
+     * stream's first request carries the node.
+     */
+    public synchronized IstiodLikeClient request(String typeUrl, List<String> resourceNames) {
+        DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
+                .addAllResourceNames(resourceNames);
+        if (requests == null) {
+            connectedAt = System.nanoTime();
+            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Receiver());
+            request.setNode(node);
+        }
+        Received last = latest.get(typeUrl);
+        if (last != null) {
+            request.setResponseNonce(last.nonce()).setVersionInfo(last.version());
+        }
+        subscribed.put(typeUrl, List.copyOf(resourceNames));
+        send(request.build());
+        return this;
     }
 
     /** Opens the stream and sends MeshConfig (with the Node) then every given type, as istiod does. */
@@ -252,6 +294,9 @@ public final class IstiodLikeClient implements AutoCloseable {
         if (r == null) {
             return "none";
         }
+        if (r.resources().isEmpty() && !r.raw().isEmpty()) {
+            return r.version() + " with " + r.raw().size() + " resources of " + r.raw().get(0).getTypeUrl();
+        }
         return r.version() + " with " + r.resources().stream().map(x -> x.getMetadata().getName()).toList();
     }
 
@@ -271,7 +316,11 @@ public final class IstiodLikeClient implements AutoCloseable {
         public void onNext(DiscoveryResponse response) {
             long now = System.nanoTime();
             List<Resource> resources = new ArrayList<>();
+            boolean xds = response.getTypeUrl().startsWith(XDS_TYPE_PREFIX);
             for (Any any : response.getResourcesList()) {
+                if (xds && !any.getTypeUrl().equals(MCP_RESOURCE)) {
+                    continue;
+                }
                 try {
                     resources.add(any.unpack(Resource.class));
                 } catch (InvalidProtocolBufferException e) {
@@ -279,11 +328,12 @@ public final class IstiodLikeClient implements AutoCloseable {
                 }
             }
             Received received = new Received(now, response.getTypeUrl(), response.getVersionInfo(),
-                    response.getNonce(), List.copyOf(resources));
+                    response.getNonce(), List.copyOf(resources), List.copyOf(response.getResourcesList()));
             history.add(received);
             latest.put(response.getTypeUrl(), received);
             DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
-                    .setResponseNonce(response.getNonce()).setVersionInfo(response.getVersionInfo()).setNode(node);
+                    .setResponseNonce(response.getNonce()).setVersionInfo(response.getVersionInfo()).setNode(node)
+                    .addAllResourceNames(subscribed.getOrDefault(response.getTypeUrl(), List.of()));
             if (nackNext.remove(response.getTypeUrl())) {
                 reply.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3)
                         .setMessage("rejected by the test").build());
