@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end matrix: every pinned istiod (e2e/istio-versions.properties) against the plugin in Nacos 3.1
 # and Nacos 2.3, with a keepalive soak of several minutes at istiod's default 30 s ping interval, plus the
-# same istiod against Nacos 3.1's built-in istio module side by side. Prints a summary table.
+# same istiod against Nacos 3.1's built-in istio module side by side, and the data-plane tests (a sidecar's xDS and
+# proxyless gRPC calls) against every pin. Prints a summary table.
 #
 #   e2e/run-matrix.sh [soak-seconds]        (default 180)
 #
@@ -49,6 +50,9 @@ for row in "${rows[@]}"; do
   IFS='|' read -r v nacos result took measured restart <<< "$row"
   printf '%-8s | %-9s | %-6s | %-7s | %s; %s\n' "$v" "$nacos" "$result" "$took" "${measured:-none}" "${restart:-none}"
 done
+echo
+echo "Data plane: a sidecar's xDS and proxyless gRPC calls through the same istiod (docs/data-plane.md)"
+grep -h '^DATA-PLANE' "$OUT"/*.log | sed 's/^DATA-PLANE /  /' || echo "  (no data-plane results)"
 echo
 echo "Side by side on Nacos 3.1 (same registry, same istiod): plugin vs built-in module"
 grep -h '^SIDE-BY-SIDE' "$OUT"/*-nacos-3.1.log | sed 's/^SIDE-BY-SIDE /  /' || echo "  (no side-by-side results)"

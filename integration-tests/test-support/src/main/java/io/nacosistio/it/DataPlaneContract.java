@@ -279,7 +279,7 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
             int logFrom = istiod.log().size();
             int a = attempt;
             Map<String, Long> counts = measureOnce(name, () -> change.apply(a), () -> shown.test(a));
-            counts.put("logged:push-for-host", serviceEntryPushLogged(hosts, logFrom) ? 1L : 0L);
+            counts.put("logged:push-for-host", pushLogged(hosts, logFrom) ? 1L : 0L);
             List<String> foreign = pushesNotFor(hosts, logFrom);
             if (foreign.isEmpty() || prepare == null && !instanceOnly(name)) {
                 // A port or host change happens once; the push it must cause names its host in istiod's log.
@@ -301,16 +301,15 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         return name.startsWith("instance") || name.startsWith("weight");
     }
 
-    /** Whether istiod logged, from {@code from} on, a push naming one of {@code hosts}. */
-    private boolean serviceEntryPushLogged(List<String> hosts, int from) {
-        List<io.nacosistio.it.istiod.IstiodLog.Line> lines = istiod.log().lines();
-        for (io.nacosistio.it.istiod.IstiodLog.Line line : lines.subList(from, lines.size())) {
-            java.util.regex.Matcher m = DEBOUNCED.matcher(line.text());
-            if (m.find() && hosts.stream().anyMatch(m.group(2)::contains)) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Whether istiod logged, from {@code from} on, a push naming one of {@code hosts}; waits up to 5 s for the line,
+     * since its output is read by another thread, which may lag behind on a loaded machine.
+     */
+    private boolean pushLogged(List<String> hosts, int from) throws InterruptedException {
+        return istiod.log().await(text -> {
+            java.util.regex.Matcher m = DEBOUNCED.matcher(text);
+            return m.find() && hosts.stream().anyMatch(m.group(2)::contains);
+        }, from, 5_000).isPresent();
     }
 
     /** istiod's log lines from {@code from} on about a push that was not for {@code hosts} alone. */
