@@ -264,6 +264,39 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     }
 
     /**
+     * The name table (NDS) a sidecar with DNS capture gets maps every Nacos host to the VIP of its ServiceEntry,
+     * a new service's host included; the VIPs are outside istiod's own allocation range.
+     */
+    @Test
+    @Order(5)
+    void theNameTableMapsEveryNacosHostToItsVip() throws Exception {
+        changes.registerInstance("dp-dns", instance("10.113.0.1", 8080, 1, Map.of()));
+        Istiod.Seen seen = istiod.awaitConfigs("ServiceEntry", s -> s.byAnnotation(SERVICE, ORDERS).isPresent()
+                && s.byAnnotation(SERVICE, "dp-dns").isPresent(), EDS_BOUND_MILLIS, "dp-orders and dp-dns");
+        Map<String, List<String>> vips = new TreeMap<>();
+        for (IstiodConfig se : seen.configs()) {
+            // Entries exported to some namespaces only are not the sidecar's to see.
+            boolean everywhere = se.spec().path("exportTo").isEmpty()
+                    || se.spec().path("exportTo").toString().contains("\"*\"");
+            if (se.annotation(SERVICE) != null && se.spec().path("addresses").size() > 0 && everywhere) {
+                List<String> addresses = new ArrayList<>();
+                se.spec().path("addresses").forEach(a -> addresses.add(a.asText()));
+                se.spec().path("hosts").forEach(h -> vips.put(h.asText(), addresses));
+            }
+        }
+        assertThat(vips).containsKeys(ORDERS_HOST, "dp-dns.default-group.public.nacos");
+        for (List<String> addresses : vips.values()) {
+            assertThat(addresses).hasSize(1);
+            assertThat(addresses.get(0)).doesNotStartWith("240.240.");
+        }
+        sidecar.await(SidecarXds.NDS, s -> vips.entrySet().stream().allMatch(e -> s.nameTable().containsKey(e.getKey())
+                && s.nameTable().get(e.getKey()).ips().equals(e.getValue())), 10_000);
+        System.out.printf("the sidecar's name table maps %d Nacos hosts to their VIPs, e.g. %s -> %s%n", vips.size(),
+                ORDERS_HOST, sidecar.nameTable().get(ORDERS_HOST).ips());
+        changes.deregisterInstance("dp-dns", instance("10.113.0.1", 8080, 1, Map.of()));
+    }
+
+    /**
      * Measures one change's push cost, alone: waits until istiod has been idle for a second, makes the change and
      * counts ({@link #measureOnce}). The shared Nacos's other services may change meanwhile (Nacos removes the
      * empty services other test classes left); istiod's log names what each push was for, so an attempt during
