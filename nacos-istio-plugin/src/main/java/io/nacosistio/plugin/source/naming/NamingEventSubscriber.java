@@ -53,6 +53,11 @@ final class NamingEventSubscriber extends SmartSubscriber {
     private final Class<? extends Event> serviceInfoChangeEvent;
     private final Method serviceInfoChangeService;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
+    /**
+     * Set by {@link #deregister}: Nacos delivers some events on other publisher threads (slow events go
+     * through its shared publisher), and one already taken from a queue may arrive after deregistration.
+     */
+    private volatile boolean deregistered;
 
     NamingEventSubscriber(RegistryChangeListener listener) {
         this(listener, null);
@@ -90,6 +95,7 @@ final class NamingEventSubscriber extends SmartSubscriber {
     }
 
     void deregister() {
+        deregistered = true;
         NotifyCenter.deregisterSubscriber(this);
     }
 
@@ -139,7 +145,7 @@ final class NamingEventSubscriber extends SmartSubscriber {
     }
 
     private void notify(Service service) {
-        if (service != null) {
+        if (service != null && !deregistered) {
             if (watch != null) {
                 watch.announced(service);
             }
