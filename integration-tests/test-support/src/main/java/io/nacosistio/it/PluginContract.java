@@ -507,10 +507,17 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + nacos.httpPort());
         ConfigService config = ConfigFactory.createConfigService(props);
         try {
+            // Nacos serves a config read from its dump cache, refreshed shortly after a write: wait for it.
+            List<String> lines = List.of(alpha.getAddresses(0) + " vip-alpha.default-group.public.nacos\n",
+                    beta.getAddresses(0) + " vip-beta.default-group.public.nacos\n",
+                    dns.getAddresses(0) + " vip-dns.default-group.public.nacos\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             String table = config.getConfig("service-addresses", "nacos-mesh", 3_000);
-            assertThat(table).contains(alpha.getAddresses(0) + " vip-alpha.default-group.public.nacos\n")
-                    .contains(beta.getAddresses(0) + " vip-beta.default-group.public.nacos\n")
-                    .contains(dns.getAddresses(0) + " vip-dns.default-group.public.nacos\n");
+            while (!containsAll(table, lines) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                table = config.getConfig("service-addresses", "nacos-mesh", 3_000);
+            }
+            assertThat(table).contains(lines);
         } finally {
             config.shutDown();
         }
@@ -611,5 +618,9 @@ public abstract class PluginContract implements NacosLauncher.Provider {
 
     private static List<String> names(Received r) {
         return r.resources().stream().map(x -> x.getMetadata().getName()).toList();
+    }
+
+    private static boolean containsAll(String text, List<String> parts) {
+        return text != null && parts.stream().allMatch(text::contains);
     }
 }
