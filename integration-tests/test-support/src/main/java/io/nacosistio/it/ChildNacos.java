@@ -157,6 +157,27 @@ public final class ChildNacos implements AutoCloseable {
                 + " lines with '" + fragment + "' within " + timeoutMillis + " ms: " + lines);
     }
 
+    /**
+     * Waits until the plugin in this Nacos logs that it listens on {@code mcpPort}. Nacos reports itself up
+     * whether or not the plugin started (a plugin that cannot start leaves Nacos running), and an istiod
+     * started against a closed port exits at once; this fails instead with what the plugin logged. It reads
+     * the log rather than probing the port, so that TLS tests count only the handshakes they make.
+     */
+    public void awaitPluginListening(int mcpPort, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (logLines("MCP-over-XDS server listening on").stream()
+                .noneMatch(l -> l.contains(":" + mcpPort + ",") || l.contains(":" + mcpPort + " ("))) {
+            boolean failed = !logLines("nacos-istio-plugin could not start").isEmpty();
+            if (failed || !process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the plugin in Nacos (" + logFile + ") does not listen on MCP port " + mcpPort
+                        + (process.isAlive() ? "" : " (Nacos exited with " + process.exitValue() + ")")
+                        + (failed ? "" : " after " + timeoutMillis + " ms") + "; what it logged:\n"
+                        + String.join("\n", logLines("nacos-istio-plugin")));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Stops Nacos the way an operator does (SIGTERM, Nacos's shutdown hooks run) and waits for the exit. */
     @Override
     public void close() {

@@ -61,6 +61,8 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
     public static final long CHANGE_BOUND_MILLIS = 2_000;
 
     private static final String SE = "ServiceEntry";
+    /** How long a child Nacos that reported itself up may take to log that the plugin listens. */
+    private static final long PLUGIN_START_MILLIS = 30_000;
     private static final String SERVICE = "nacos.io/service";
     private static final Duration KEEPALIVE = Duration.parse("PT" + System.getProperty("e2e.keepalive.interval", "1s"));
     private static final long SOAK_SECONDS = Long.getLong("e2e.soak.seconds", 35);
@@ -530,6 +532,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         Map<String, String> properties = SharedNacos.pluginProperties(mcpPort, FreePorts.any());
         ChildNacos child = ChildNacos.start(getClass(), "restart-" + nacos.version() + "-first", home, httpPort,
                 properties);
+        child.awaitPluginListening(mcpPort, PLUGIN_START_MILLIS);
         NamingService stays = null;
         NamingService leaves = null;
         try (Istiod watcher = Istiod.start(binary, IstiodOptions.mcp("restart-nacos-" + nacos.version(), mcpPort))) {
@@ -547,6 +550,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             leaves.shutDown();
             leaves = null;
             child = ChildNacos.start(getClass(), "restart-" + nacos.version() + "-second", home, httpPort, properties);
+            child.awaitPluginListening(mcpPort, PLUGIN_START_MILLIS);
             long back = System.nanoTime();
             // istiod retries with exponential backoff (up to 60 s, jittered) while Nacos is down.
             Istiod.Seen converged = watcher.awaitConfigs(SE, s -> endpoint(s, "restart-stays", "10.104.0.1").isPresent()
@@ -601,6 +605,7 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         properties.put("nacos.mesh.mcp.tls.private-key-file", key.toString());
         properties.put("nacos.mesh.mcp.tls.reload-interval", "200ms");
         ChildNacos child = ChildNacos.start(getClass(), "tls-" + nacos.version(), home, httpPort, properties);
+        child.awaitPluginListening(mcpPort, PLUGIN_START_MILLIS);
         NamingService client = null;
         try {
             client = namingClient(httpPort);
