@@ -69,7 +69,6 @@ public final class ConfigCenterIndex {
     private final Map<ConfigKey, ConfigState> states = new TreeMap<>();
     private final Map<ResourceId, TreeSet<ServedDocument>> claims = new HashMap<>();
     private final Map<IstioKind, TreeMap<String, McpResource>> winners = new EnumMap<>(IstioKind.class);
-    private final Map<ResourceId, Timestamp> firstSeen = new HashMap<>();
     private final Set<IstioKind> dirty = EnumSet.noneOf(IstioKind.class);
     private final Map<IstioKind, String> takenVersions = new EnumMap<>(IstioKind.class);
     private final String revision;
@@ -272,24 +271,20 @@ public final class ConfigCenterIndex {
         }
         digest.update(body.toByteArray());
         String version = Sha256.prefix(digest.digest(), 16);
-        return McpResource.of(id.kind(), id.name(), version, createTimeOf(id, item), labels, doc.annotations(),
+        return McpResource.of(id.kind(), id.name(), version, createTimeOf(item), labels, doc.annotations(),
                 body);
     }
 
-    /** The config's creation time in Nacos (the same on every node), else when this index first saw the resource. */
-    private Timestamp createTimeOf(ResourceId id, ConfigItem item) {
+    /**
+     * The config's creation time in Nacos (stored with the config, the same on every node); a config stored
+     * without one gets {@link McpResource#FIXED_CREATE_TIME}, never the time this node first saw it.
+     */
+    private static Timestamp createTimeOf(ConfigItem item) {
         long millis = item.createdAtMillis();
         if (millis <= 0) {
-            Timestamp seen = firstSeen.get(id);
-            if (seen != null) {
-                return seen;
-            }
-            millis = wallClockMillis.getAsLong();
+            return McpResource.FIXED_CREATE_TIME;
         }
-        Timestamp created = Timestamp.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000)
-                .build();
-        firstSeen.putIfAbsent(id, created);
-        return created;
+        return Timestamp.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000).build();
     }
 
     private static void update(MessageDigest digest, String text) {
@@ -317,7 +312,6 @@ public final class ConfigCenterIndex {
             claimants.remove(served);
             if (claimants.isEmpty()) {
                 claims.remove(served.id());
-                firstSeen.remove(served.id());
             }
             refreshWinner(served.id());
         }

@@ -1,6 +1,5 @@
 package io.nacosistio.plugin.index;
 
-import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.address.Assignment;
@@ -60,7 +59,6 @@ public final class ServiceEntryIndex {
     private final AddressBook addresses;
     private final LongSupplier wallClockMillis;
     private final Map<ServiceKey, Entry> entries = new HashMap<>();
-    private final Map<ServiceKey, Timestamp> createTimes = new HashMap<>();
     /** Resource names and hosts: a service is served while it wins all of its claims. */
     private final Claims claims = new Claims();
     private final Set<ServiceKey> served = new HashSet<>();
@@ -105,17 +103,15 @@ public final class ServiceEntryIndex {
                 return Outcome.UNCHANGED;
             }
             recheck(detach(key, previous));
-            createTimes.remove(key);
             return Outcome.REMOVED;
         }
         ConvertedService converted = convertSafely(state.get());
         if (converted.isNotSelected()) {
             addresses.release(key);
-            // Leaving the selection is like being deleted: a later return gets a new create time.
+            // Leaving the selection is like being deleted.
             if (previous != null) {
                 recheck(detach(key, previous));
             }
-            createTimes.remove(key);
             boolean sameRule = reportSkipped(key, converted.rejections());
             return previous != null ? Outcome.REMOVED : sameRule ? Outcome.UNCHANGED : Outcome.NOT_SELECTED;
         }
@@ -155,14 +151,10 @@ public final class ServiceEntryIndex {
             return Outcome.UNCHANGED;
         }
         Set<ServiceKey> affected = previous == null ? new TreeSet<>() : detach(key, previous);
-        Timestamp created = createTimes.get(key);
-        if (created == null) {
-            long now = wallClockMillis.getAsLong();
-            created = Timestamp.newBuilder().setSeconds(now / 1000).setNanos((int) (now % 1000) * 1_000_000).build();
-            createTimes.put(key, created);
-        }
+        // Nacos keeps no creation time of a service that every node shares: a fixed one, so that every node
+        // serves the same bytes.
         McpResource resource = McpResource.of(IstioKind.SERVICE_ENTRY, finished.resourceName(), finished.version(),
-                created, finished.labels(), finished.annotations(), finished.body());
+                McpResource.FIXED_CREATE_TIME, finished.labels(), finished.annotations(), finished.body());
         Entry entry = new Entry(converted, resource, Claims.of(key, converted));
         entries.put(key, entry);
         claims.add(entry.claims);

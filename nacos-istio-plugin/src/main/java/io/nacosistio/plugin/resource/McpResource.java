@@ -17,6 +17,15 @@ public final class McpResource {
 
     static final String RESOURCE_TYPE_URL = "type.googleapis.com/istio.mcp.v1alpha1.Resource";
 
+    /**
+     * The creation time of a resource whose source keeps none that every Nacos node shares (registry
+     * services; a config without a stored creation time): a fixed instant, 2020-01-01T00:00:00Z. Never the
+     * time a node first saw the object, which differs between nodes and restarts and would make istiod
+     * re-store the object and reorder its oldest-wins choices. Set (not left empty) because istiod 1.9 to
+     * 1.13 drop a resource without a creation time.
+     */
+    public static final Timestamp FIXED_CREATE_TIME = Timestamp.newBuilder().setSeconds(1_577_836_800L).build();
+
     private final IstioKind kind;
     private final String name;
     private final String version;

@@ -87,16 +87,16 @@ class ServiceEntryIndexTest {
     }
 
     @Test
-    void createTimeStaysForTheLifeOfTheServiceAndResetsAfterDeletion() throws Exception {
+    void createTimeIsFixedWhateverTheClockAndTheServicesHistory() throws Exception {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
-        long created = metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds();
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime()).isEqualTo(McpResource.FIXED_CREATE_TIME);
         wallClock.addAndGet(60_000);
         index.apply(a, state(a, 2));
-        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created);
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime()).isEqualTo(McpResource.FIXED_CREATE_TIME);
         index.apply(a, Optional.empty());
         index.apply(a, state(a, 1));
-        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created + 60);
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime()).isEqualTo(McpResource.FIXED_CREATE_TIME);
     }
 
     @Test
@@ -127,7 +127,6 @@ class ServiceEntryIndexTest {
     void aServiceLeavingTheSelectionIsRemovedLikeADeletedOneAndListedWithTheRule() throws Exception {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
-        long created = metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds();
         String servedVersion = index.snapshot().version();
         RegistryService out = new RegistryService(a, 0, Map.of("leave-out", "not selected: rule x"), List.of());
         assertThat(index.apply(a, Optional.of(out))).isEqualTo(ServiceEntryIndex.Outcome.REMOVED);
@@ -140,7 +139,7 @@ class ServiceEntryIndexTest {
         assertThat(index.apply(a, state(a, 1))).isEqualTo(ServiceEntryIndex.Outcome.ADDED);
         assertThat(index.skipReasons(a)).isEmpty();
         assertThat(index.snapshot().version()).isEqualTo(servedVersion);
-        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime().getSeconds()).isEqualTo(created + 60);
+        assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime()).isEqualTo(McpResource.FIXED_CREATE_TIME);
 
         ServiceKey b = key("ns", "b");
         assertThat(index.apply(b, Optional.of(new RegistryService(b, 0, Map.of("leave-out", "not selected: y"),
