@@ -60,6 +60,8 @@ public final class AddressBook {
     private String tableProblem = "";
     /** Non-empty while a failed commit is being rolled back: nothing new is handed out. */
     private String writeProblem = "";
+    /** What config-center ServiceEntries declare: never handed to another host. */
+    private DeclaredAddresses declared = DeclaredAddresses.none();
 
     private final TreeMap<String, AddressRecord> working = new TreeMap<>();
     private final Map<String, TreeSet<String>> byHost = new HashMap<>();
@@ -220,12 +222,31 @@ public final class AddressBook {
         return commit().plusChanged(changed);
     }
 
+    /**
+     * The addresses config-center ServiceEntries declare changed: every assignment is recomputed against them
+     * (a host whose VIP is now declared for another host is served without it, an override naming one is
+     * refused, the probe steps over them) and what that needs is committed. Nothing changes when they are the
+     * same as before.
+     */
+    public CommitResult declare(DeclaredAddresses now) {
+        if (now.equals(declared)) {
+            return CommitResult.NOTHING;
+        }
+        declared = now;
+        Set<ServiceKey> changed = recomputeAll();
+        return commit().plusChanged(changed);
+    }
+
     /** An immutable picture for the debug view and metrics. */
     public AddressView view() {
         Map<ServiceKey, String> problems = new TreeMap<>();
+        int declaredConflicts = 0;
         for (Map.Entry<ServiceKey, Assignment> e : assigned.entrySet()) {
             if (e.getValue().hasProblem()) {
                 problems.put(e.getKey(), e.getValue().problem());
+            }
+            if (e.getValue().declaredConflict()) {
+                declaredConflicts++;
             }
         }
         Map<String, Long> used = new java.util.LinkedHashMap<>();
@@ -245,7 +266,8 @@ public final class AddressBook {
         } else {
             status = tableProblem.isEmpty() ? "on" : tableProblem;
         }
-        return new AddressView(status, store == null ? "" : store.describe(), used, poolSizes(), committed, problems);
+        return new AddressView(status, store == null ? "" : store.describe(), used, poolSizes(), committed, problems,
+                declared, declaredConflicts);
     }
 
     private Map<String, Long> poolSizes() {
@@ -268,8 +290,18 @@ public final class AddressBook {
         }
         List<String> addresses = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        boolean declaredConflict = false;
         for (IpPool pool : pools) {
             String own = ownPoolAddress(intent.host, pool);
+            DeclaredAddresses.Declaration taken = own == null ? null : declared.conflicting(own, intent.host);
+            if (taken != null) {
+                // The config-center entry keeps what it declares; the host keeps its record (its VIP comes back
+                // when the declaration goes) but is served without it, so the address is never served twice.
+                problems.add("its VIP " + own + " is withheld: " + taken.describe()
+                        + "; an address is never served twice");
+                declaredConflict = true;
+                continue;
+            }
             if (own != null) {
                 AddressRecord record = working.get(own);
                 if (record.isLive()) {
@@ -300,10 +332,11 @@ public final class AddressBook {
                 addresses.add(fresh);
             }
         }
-        return new Assignment(addresses, String.join("; ", new TreeSet<>(problems)));
+        return new Assignment(addresses, String.join("; ", new TreeSet<>(problems)), declaredConflict);
     }
 
     private Assignment computeOverride(String host, String raw) {
+        boolean declaredConflict = false;
         List<String> wanted = new ArrayList<>();
         String problem = parseOverride(raw, wanted);
         if (problem == null) {
@@ -315,6 +348,13 @@ public final class AddressBook {
                             + "; an address is never served twice";
                     break;
                 }
+                DeclaredAddresses.Declaration taken = declared.conflicting(address, host);
+                if (taken != null) {
+                    problem = "metadata " + settings.metadataKey() + ": " + address + " is refused: " + taken.describe()
+                            + "; an address is never served twice";
+                    declaredConflict = true;
+                    break;
+                }
             }
         }
         if (problem == null && !canWrite() && needsWrite(host, wanted)) {
@@ -324,7 +364,7 @@ public final class AddressBook {
             metrics.refusedOverrides.incrementAndGet();
             freeRecordsOf(host, false, Collections.<String>emptySet());
             freeRecordsOf(host, true, Collections.<String>emptySet());
-            return new Assignment(Collections.<String>emptyList(), problem);
+            return new Assignment(Collections.<String>emptyList(), problem, declaredConflict);
         }
         Set<String> keep = new HashSet<>(wanted);
         freeRecordsOf(host, false, keep);
@@ -408,19 +448,31 @@ public final class AddressBook {
     }
 
     /**
-     * The first address not in the table, probing from a position derived from the host, so that nodes
-     * allocating the same new host at once usually pick the same address. Among any k+1 addresses at most k
-     * are in a table of k records, so the probe ends after at most table-size + 1 steps.
+     * The first address neither in the table nor declared by a config-center ServiceEntry, probing from a
+     * position derived from the host, so that nodes allocating the same new host at once usually pick the same
+     * address. Every address is looked at once at most; a declared block is stepped over in one step, so the
+     * probe ends after at most table-size + 2 x declarations + 1 steps.
      */
     private String allocate(IpPool pool, String host) {
         long usable = pool.usableCount();
-        long start = Long.remainderUnsigned(hashOf(host), usable);
-        long probes = Math.min(usable, (long) working.size() + 1);
-        for (long i = 0; i < probes; i++) {
-            String candidate = pool.addressAt((start + i) % usable);
+        long index = Long.remainderUnsigned(hashOf(host), usable);
+        long remaining = usable;
+        while (remaining > 0) {
+            java.math.BigInteger covered = declared.isEmpty() ? java.math.BigInteger.ZERO
+                    : declared.coveredFrom(pool.isIpv4(), pool.valueAt(index));
+            if (covered.signum() > 0) {
+                long skip = covered.min(java.math.BigInteger.valueOf(Math.min(remaining, usable - index))).longValue();
+                metrics.declaredAddressesAvoided.incrementAndGet();
+                remaining -= skip;
+                index = (index + skip) % usable;
+                continue;
+            }
+            String candidate = pool.addressAt(index);
             if (!working.containsKey(candidate)) {
                 return candidate;
             }
+            remaining--;
+            index = (index + 1) % usable;
         }
         return null;
     }

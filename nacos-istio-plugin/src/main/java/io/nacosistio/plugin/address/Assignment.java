@@ -14,10 +14,16 @@ public final class Assignment {
 
     private final List<String> addresses;
     private final String problem;
+    private final boolean declaredConflict;
 
     Assignment(List<String> addresses, String problem) {
+        this(addresses, problem, false);
+    }
+
+    Assignment(List<String> addresses, String problem, boolean declaredConflict) {
         this.addresses = Collections.unmodifiableList(addresses);
         this.problem = problem;
+        this.declaredConflict = declaredConflict;
     }
 
     /** No address, and none expected (allocation off). */
@@ -36,6 +42,11 @@ public final class Assignment {
 
     public boolean hasProblem() {
         return !problem.isEmpty();
+    }
+
+    /** True when an address of it is withheld or refused because a config-center ServiceEntry declares it. */
+    public boolean declaredConflict() {
+        return declaredConflict;
     }
 
     @Override

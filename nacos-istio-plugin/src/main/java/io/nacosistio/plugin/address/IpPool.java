@@ -78,6 +78,11 @@ public final class IpPool {
         return InetAddresses.toAddrString(toAddress(base.add(BigInteger.valueOf(firstOffset + index)), ipv4));
     }
 
+    /** The {@code index}-th usable address as a number. */
+    BigInteger valueAt(long index) {
+        return base.add(BigInteger.valueOf(firstOffset + index));
+    }
+
     public boolean contains(InetAddress address) {
         if ((address instanceof Inet4Address) != ipv4) {
             return false;

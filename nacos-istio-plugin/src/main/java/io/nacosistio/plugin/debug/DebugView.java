@@ -156,6 +156,17 @@ public final class DebugView {
             problems.add(item);
         }
         root.add("servedWithoutAddress", problems);
+        JsonArray declared = new JsonArray();
+        for (io.nacosistio.plugin.address.DeclaredAddresses.Declaration d : view.declared().declarations()) {
+            JsonObject item = new JsonObject();
+            item.addProperty("address", d.address());
+            item.addProperty("serviceEntry", d.resource());
+            JsonArray hosts = new JsonArray();
+            d.hosts().forEach(hosts::add);
+            item.add("hosts", hosts);
+            declared.add(item);
+        }
+        root.add("declaredByConfigCenter", declared);
         return GSON.toJson(root);
     }
 

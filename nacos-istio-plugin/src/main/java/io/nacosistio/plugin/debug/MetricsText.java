@@ -139,6 +139,12 @@ public final class MetricsText {
         m.add(PluginMeter.counter("nacos_mesh_address_overrides_refused",
                 "Address overrides refused (not an IP, or already another host's address)",
                 metrics.refusedOverrides::get));
+        m.add(PluginMeter.counter("nacos_mesh_address_declared_avoided",
+                "Pool probes that stepped over an address or block a config-center ServiceEntry declares",
+                metrics.declaredAddressesAvoided::get));
+        m.add(PluginMeter.gauge("nacos_mesh_address_declared_conflicts",
+                "Registry services whose VIP is withheld or override refused because a config-center ServiceEntry "
+                        + "declares the address", () -> view.get().declaredConflicts()));
         m.add(PluginMeter.gauge("nacos_mesh_services_without_address",
                 "Registry services served without their addresses (pool exhausted, refused override, table)",
                 () -> view.get().problems().size()));

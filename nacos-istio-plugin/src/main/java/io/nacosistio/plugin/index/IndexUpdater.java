@@ -96,6 +96,29 @@ public final class IndexUpdater implements AutoCloseable {
         }
     }
 
+    /**
+     * The addresses config-center ServiceEntries declare are now {@code declared}: registry services whose VIP
+     * or override they cover are rebuilt without it and published. Returns once that is published, so a
+     * caller that publishes the config-center entries afterwards never has an address served twice. Safe from
+     * any thread but the index thread.
+     */
+    public void declaredAddressesChanged(io.nacosistio.plugin.address.DeclaredAddresses declared)
+            throws InterruptedException {
+        try {
+            executor.submit(() -> {
+                CommitResult result = index.addresses().declare(declared);
+                if (!result.changed().isEmpty() || !result.retry().isEmpty()) {
+                    settleAddresses(result);
+                    publish();
+                }
+            }).get();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("nacos-istio-plugin: applying the addresses config-center ServiceEntries declare failed", e.getCause());
+        }
+    }
+
     /** The latest picture of the index; safe from any thread. */
     public IndexView view() {
         return lastView.get();

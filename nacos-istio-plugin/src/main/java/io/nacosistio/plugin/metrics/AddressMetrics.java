@@ -10,4 +10,6 @@ public final class AddressMetrics {
     public final AtomicLong tableConflicts = new AtomicLong();
     public final AtomicLong tableWriteFailures = new AtomicLong();
     public final AtomicLong refusedOverrides = new AtomicLong();
+    /** Pool probes that stepped over an address or block a config-center ServiceEntry declares. */
+    public final AtomicLong declaredAddressesAvoided = new AtomicLong();
 }

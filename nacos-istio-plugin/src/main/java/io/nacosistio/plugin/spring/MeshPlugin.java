@@ -24,6 +24,7 @@ import io.nacosistio.plugin.debug.DebugView;
 import io.nacosistio.plugin.index.ConvertedService;
 import io.nacosistio.plugin.index.IndexUpdater;
 import io.nacosistio.plugin.index.ServiceConverter;
+import io.nacosistio.plugin.index.DeclaringPublisher;
 import io.nacosistio.plugin.index.ServiceEntryIndex;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.debug.MetricsText;
@@ -195,6 +196,9 @@ public final class MeshPlugin implements AutoCloseable {
         for (IstioKind kind : SpecTypes.documentKinds()) {
             publishers.put(kind, layers.layer(LayeredPublisher.Layer.CONFIG_CENTER));
         }
+        // Config-center ServiceEntries keep the addresses they declare; registry VIPs give way to them.
+        publishers.put(IstioKind.SERVICE_ENTRY, new DeclaringPublisher(
+                layers.layer(LayeredPublisher.Layer.CONFIG_CENTER), updater));
         configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics, settings.quietPeriodMillis,
                 settings.maxDelayMillis, settings.configResyncIntervalMillis);
         parts.add(configCenter);

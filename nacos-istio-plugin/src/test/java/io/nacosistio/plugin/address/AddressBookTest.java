@@ -332,6 +332,101 @@ class AddressBookTest {
         assertThatThrownBy(() -> AddressTable.parse("10.0.0.1 a freed=x\n")).hasMessageContaining("freed=");
     }
 
+    @Test
+    void theProbeStepsOverWhatConfigCenterServiceEntriesDeclare() {
+        AddressBook book = book("10.224.0.0/28", "");
+        // .1-.7 (a block) and .9 are declared: .8 and .10-.14 are left for registry hosts.
+        assertThat(book.declare(declared("istio-system/external", List.of("ext.example.com"), "10.224.0.0/29",
+                "10.224.0.9")).changed()).isEmpty();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            Assignment a = book.assign(key("s" + i), "s" + i + ".nacos", service("s" + i));
+            assertThat(a.hasProblem()).as("%s", a).isFalse();
+            assertThat(seen.add(a.addresses().get(0))).as("unique").isTrue();
+        }
+        assertThat(seen).containsExactlyInAnyOrder("10.224.0.8", "10.224.0.10", "10.224.0.11", "10.224.0.12",
+                "10.224.0.13", "10.224.0.14");
+        assertThat(book.assign(key("late"), "late.nacos", service("late")).problem()).contains("exhausted");
+        assertThat(metrics.declaredAddressesAvoided.get()).isPositive();
+        book.commit();
+        assertThat(table.content()).doesNotContain("10.224.0.9 ", "10.224.0.1 ");
+    }
+
+    @Test
+    void aVipAConfigCenterEntryDeclaresLaterIsWithheldWithTheReasonAndComesBackWhenTheDeclarationGoes() {
+        AddressBook book = book("10.224.0.0/16", "fd00:1::/64");
+        Assignment before = book.assign(key("a"), "a.nacos", service("a"));
+        book.commit();
+        String vip = before.addresses().get(0);
+        String content = table.content();
+        int writes = table.writes;
+
+        CommitResult declaredNow = book.declare(declared("public/legacy", List.of("legacy.example.com"), vip));
+        assertThat(declaredNow.changed()).containsExactly(key("a"));
+        Assignment withheld = book.current(key("a"));
+        assertThat(withheld.addresses()).as("the IPv6 VIP stays").containsExactly(before.addresses().get(1));
+        assertThat(withheld.problem()).contains("VIP " + vip + " is withheld", "public/legacy",
+                "never served twice");
+        assertThat(book.view().problems()).containsKey(key("a"));
+        assertThat(book.view().declaredConflicts()).isEqualTo(1);
+        assertThat(book.view().declared().declarations()).extracting(DeclaredAddresses.Declaration::address)
+                .containsExactly(vip);
+        assertThat(table.content()).as("the host keeps its record: nothing is written").isEqualTo(content);
+        assertThat(table.writes).isEqualTo(writes);
+        // Nor is the withheld VIP given to anyone else.
+        assertThat(book.assign(key("b"), "b.nacos", service("b")).addresses()).doesNotContain(vip);
+        book.commit();
+
+        assertThat(book.declare(DeclaredAddresses.none()).changed()).containsExactly(key("a"));
+        assertThat(book.current(key("a"))).isEqualTo(before);
+        assertThat(book.view().declaredConflicts()).isZero();
+    }
+
+    @Test
+    void anAddressDeclaredForTheSameHostIsNoConflict() {
+        AddressBook book = book();
+        Assignment before = book.assign(key("a"), "a.nacos", service("a"));
+        book.commit();
+        assertThat(book.declare(declared("public/a-explicit", List.of("a.nacos"), before.addresses().get(0)))
+                .changed()).isEmpty();
+        assertThat(book.current(key("a"))).isEqualTo(before);
+        assertThat(book.view().declaredConflicts()).isZero();
+    }
+
+    @Test
+    void anOverrideNamingADeclaredAddressIsRefusedWithTheReason() {
+        AddressBook book = book();
+        book.declare(declared("istio-system/partner", List.of("partner.example.com"), "10.9.0.0/24"));
+        long refused = metrics.refusedOverrides.get();
+        Assignment a = book.assign(key("a"), "a.nacos", service("a", Map.of("istio.addresses", "10.9.0.5")));
+        assertThat(a.addresses()).isEmpty();
+        assertThat(a.problem()).contains("10.9.0.5 is refused", "istio-system/partner", "the block 10.9.0.0/24");
+        assertThat(metrics.refusedOverrides.get()).isGreaterThan(refused);
+        book.commit();
+        assertThat(book.view().committed().records()).doesNotContainKey("10.9.0.5");
+        assertThat(book.view().declaredConflicts()).isEqualTo(1);
+        // Outside the block the override is served.
+        assertThat(book.assign(key("a"), "a.nacos", service("a", Map.of("istio.addresses", "10.9.1.5"))).addresses())
+                .containsExactly("10.9.1.5");
+    }
+
+    @Test
+    void declarationsIgnoreWhatIsNoAddressAndCombine() {
+        DeclaredAddresses one = declared("public/x", List.of("x.example"), "not-an-ip", "10.1.0.0/33", "fd00:0::5");
+        assertThat(one.declarations()).extracting(DeclaredAddresses.Declaration::address).containsExactly("fd00::5");
+        DeclaredAddresses two = declared("public/y", List.of("y.example"), "10.1.0.7");
+        DeclaredAddresses both = DeclaredAddresses.union(one, two);
+        assertThat(both.declarations()).hasSize(2);
+        assertThat(DeclaredAddresses.union(both, one)).isEqualTo(both);
+        assertThat(both.conflicting("10.1.0.7", "x.example")).isNotNull();
+        assertThat(both.conflicting("10.1.0.7", "y.example")).isNull();
+        assertThat(both.conflicting("fd00::5", "y.example").resource()).isEqualTo("public/x");
+    }
+
+    private static DeclaredAddresses declared(String resource, List<String> hosts, String... addresses) {
+        return DeclaredAddresses.builder().add(resource, hosts, List.of(addresses)).build();
+    }
+
     private static ServiceKey key(String name) {
         return new ServiceKey("public", "DEFAULT_GROUP", name);
     }

@@ -3,7 +3,10 @@ package io.nacosistio.plugin.index;
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.address.InMemorySharedConfig;
+import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.cache.ResourceCache;
+import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
@@ -14,6 +17,7 @@ import io.nacosistio.proto.istio.networking.v1alpha3.ServiceEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +75,35 @@ class IndexUpdaterAddressTest {
         assertThat(other.view().committed().records().get(address).isLive()).as("freed by the other node").isFalse();
         await(() -> table.content().contains(address + " a.nacos\n"));
         assertThat(addressesOf("ns/a")).containsExactly(address);
+    }
+
+    @Test
+    void aConfigCenterEntryDeclaringARegistryVipGoesOutOnlyWhileTheRegistryEntryIsWithoutIt() throws Exception {
+        registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
+        updater = start();
+        String vip = addressesOf("ns/a").get(0);
+        // What the registry's entry carried at the moment each config-center set went out.
+        List<List<String>> registryWhenPublished = new ArrayList<>();
+        DeclaringPublisher publisher = new DeclaringPublisher(set -> {
+            try {
+                registryWhenPublished.add(addressesOf("ns/a"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, updater);
+        ServiceEntry legacy = ServiceEntry.newBuilder().addHosts("legacy.example.com").addAddresses(vip).build();
+        publisher.publish(new ResourceSet(IstioKind.SERVICE_ENTRY, "v1", List.of(McpResource.of(IstioKind.SERVICE_ENTRY,
+                "public/legacy", "1", Timestamp.getDefaultInstance(), Map.of(), Map.of(), legacy.toByteString()))));
+        assertThat(registryWhenPublished).containsExactly(List.of());
+        assertThat(updater.view().addresses().problems().get(key("a"))).contains("VIP " + vip + " is withheld",
+                "public/legacy");
+        assertThat(table.content()).as("a keeps its record").contains(vip + " a.nacos\n");
+
+        publisher.publish(ResourceSet.empty(IstioKind.SERVICE_ENTRY));
+        assertThat(registryWhenPublished).as("given back only after the declaring entry is gone")
+                .containsExactly(List.of(), List.of());
+        assertThat(addressesOf("ns/a")).containsExactly(vip);
+        assertThat(updater.view().addresses().problems()).isEmpty();
     }
 
     private List<String> addressesOf(String name) throws Exception {
