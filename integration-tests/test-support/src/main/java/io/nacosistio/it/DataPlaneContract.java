@@ -64,6 +64,7 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     private static final String ORDERS_CLUSTER = "outbound|9090||" + ORDERS_HOST;
     private static final String ECHO = "dp-echo";
     private static final String ECHO_HOST = "dp-echo.default-group.public.nacos";
+    private static final String WEIGHTED = "dp-weighted";
     private static final String ORDERS_ROUTING = "dp-orders-routing.yaml";
     private static final String ECHO_ROUTING = "dp-echo-routing.yaml";
     private static final String SIDECAR_IP = "10.120.0.1";
@@ -77,6 +78,7 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     private ConfigService config;
     private Istiod istiod;
     private SidecarXds sidecar;
+    private MeshApps apps;
     private final List<Long> edsMillis = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> pushCounts = new LinkedHashMap<>();
     private final List<String> callFigures = new ArrayList<>();
@@ -96,6 +98,11 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
                         "istio-locality", "region-a/zone-1/rack-1")),
                 instance("10.110.0.2", 9090, 3, Map.of("protocol", "grpc", "version", "v2",
                         "istio-locality", "region-b/zone-2/rack-2"))));
+        // The plugin writes dp-orders's VIP to its address table in Nacos config; in a fresh Nacos that is its
+        // first config write, which embedded Derby fails with a lock timeout when another first write (the
+        // routing below) runs at the same moment. So the routing is published once the VIP is committed.
+        awaitTrue(() -> debugPage(shared.debugPort(), "/debug/addresses").contains("\"" + ORDERS_HOST + "\""), 10_000,
+                "dp-orders's VIP committed to the address table");
         assertThat(config.publishConfig(ORDERS_ROUTING, "istio", routing("dp-orders", ORDERS_HOST, 90, 10))).isTrue();
         istiod = Istiod.start(binary, IstiodOptions.mcp("data-plane-nacos-" + nacos.version(), shared.mcpPort()));
         long syncMillis = istiod.awaitSynced();
@@ -109,6 +116,9 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         try {
             System.out.printf("DATA-PLANE istio=%s nacos=%s eds_ms=%s pushes=%s calls=%s%n", binary.label(),
                     nacos.version(), sorted(edsMillis), pushCounts, callFigures);
+            if (apps != null) {
+                apps.close();
+            }
             if (sidecar != null) {
                 sidecar.close();
             }
@@ -289,6 +299,14 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
             assertThat(addresses).hasSize(1);
             assertThat(addresses.get(0)).doesNotStartWith("240.240.");
         }
+        // As istiod stores them: no address belongs to two ServiceEntries, over every one it has.
+        Map<String, java.util.Set<String>> entriesByAddress = new TreeMap<>();
+        for (IstiodConfig se : seen.configs()) {
+            se.spec().path("addresses").forEach(a -> entriesByAddress.computeIfAbsent(a.asText(),
+                    x -> new java.util.TreeSet<>()).add(se.key()));
+        }
+        assertThat(entriesByAddress).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy((address, entries) -> assertThat(entries).as(address).hasSize(1));
         sidecar.await(SidecarXds.NDS, s -> vips.entrySet().stream().allMatch(e -> s.nameTable().containsKey(e.getKey())
                 && s.nameTable().get(e.getKey()).ips().equals(e.getValue())), 10_000);
         System.out.printf("the sidecar's name table maps %d Nacos hosts to their VIPs, e.g. %s -> %s%n", vips.size(),
@@ -427,57 +445,130 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     void aProxylessGrpcClientCallsTheInstancesNacosHasAndFollowsTheirChangesAndTheRoutesWeights() throws Exception {
         int port = FreePorts.any();
         String target = "xds:///" + ECHO_HOST + ":" + port;
-        Map<String, String> metadata = Map.of("GENERATOR", "grpc", "ISTIO_VERSION", istioVersion(binary),
-                "CLUSTER_ID", "Kubernetes", "NAMESPACE", "dp-caller");
-        try (MeshApps apps = MeshApps.start("proxyless-nacos-" + nacos.version(), "127.0.0.1:" + nacos.httpPort(), ECHO,
-                istiod.grpcPort(), "sidecar~127.0.0.1~dp-caller.dp-caller~dp-caller.svc.cluster.local", metadata)) {
-            apps.serve("echo-1", "127.0.0.21", port, "v1");
-            apps.serve("echo-2", "127.0.0.22", port, "v1");
-            MeshApps.Calls first = awaitCalls(apps, target, 50, c -> c.byInstance().keySet().equals(java.util.Set.of("echo-1",
-                    "echo-2")), 30_000, "calls reaching echo-1 and echo-2");
-            MeshApps.Calls both = apps.call(target, 200);
-            System.out.printf("proxyless calls to the two registered instances: %s (first batch %s)%n", both, first);
-            assertThat(both.errors()).isZero();
-            assertThat(both.byInstance()).containsOnlyKeys("echo-1", "echo-2");
+        MeshApps apps = meshApps();
+        apps.serve("echo-1", "127.0.0.21", port, "v1");
+        apps.serve("echo-2", "127.0.0.22", port, "v1");
+        MeshApps.Calls first = awaitCalls(apps, target, 50, c -> c.byInstance().keySet().equals(java.util.Set.of("echo-1",
+                "echo-2")), 30_000, "calls reaching echo-1 and echo-2");
+        MeshApps.Calls both = apps.call(target, 200);
+        System.out.printf("proxyless calls to the two registered instances: %s (first batch %s)%n", both, first);
+        assertThat(both.errors()).isZero();
+        assertThat(both.byInstance()).containsOnlyKeys("echo-1", "echo-2");
 
-            apps.deregister("echo-2");
-            long deregistered = System.nanoTime();
-            awaitCalls(apps, target, 20, c -> c.errors() == 0 && c.byInstance().keySet().equals(java.util.Set.of("echo-1")),
-                    CALLS_BOUND_MILLIS, "calls no longer reaching the deregistered echo-2");
-            long goneMillis = millisSince(deregistered, System.nanoTime());
-            assertThat(apps.call(target, 100).byInstance()).containsOnlyKeys("echo-1");
-            apps.stop("echo-2");
+        apps.deregister("echo-2");
+        long deregistered = System.nanoTime();
+        awaitCalls(apps, target, 20, c -> c.errors() == 0 && c.byInstance().keySet().equals(java.util.Set.of("echo-1")),
+                CALLS_BOUND_MILLIS, "calls no longer reaching the deregistered echo-2");
+        long goneMillis = millisSince(deregistered, System.nanoTime());
+        assertThat(apps.call(target, 100).byInstance()).containsOnlyKeys("echo-1");
+        apps.stop("echo-2");
 
-            apps.serve("echo-3", "127.0.0.23", port, "v2");
-            long registered = System.nanoTime();
-            awaitCalls(apps, target, 20, c -> c.byInstance().containsKey("echo-3"), CALLS_BOUND_MILLIS,
-                    "calls reaching the new echo-3");
-            long newMillis = millisSince(registered, System.nanoTime());
-            System.out.printf("proxyless caller: deregistered instance out of the calls after %d ms, new instance in"
-                    + " after %d ms%n", goneMillis, newMillis);
-            callFigures.add("deregistered_out_ms=" + goneMillis);
-            callFigures.add("new_in_ms=" + newMillis);
+        apps.serve("echo-3", "127.0.0.23", port, "v2");
+        long registered = System.nanoTime();
+        awaitCalls(apps, target, 20, c -> c.byInstance().containsKey("echo-3"), CALLS_BOUND_MILLIS,
+                "calls reaching the new echo-3");
+        long newMillis = millisSince(registered, System.nanoTime());
+        System.out.printf("proxyless caller: deregistered instance out of the calls after %d ms, new instance in"
+                + " after %d ms%n", goneMillis, newMillis);
+        callFigures.add("deregistered_out_ms=" + goneMillis);
+        callFigures.add("new_in_ms=" + newMillis);
 
-            // 90/10 between the subsets v1 (echo-1) and v2 (echo-3), published in Nacos config.
-            assertThat(config.publishConfig(ECHO_ROUTING, "istio", routing("dp-echo", ECHO_HOST, 90, 10))).isTrue();
-            awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.percent("echo-3") <= 25, 15_000,
-                    "the 90/10 split in effect");
-            MeshApps.Calls ninety = apps.call(target, 1_000);
-            System.out.printf("proxyless calls with a 90/10 VirtualService: %s%n", ninety);
-            assertThat(ninety.errors()).isZero();
-            assertThat(ninety.percent("echo-1")).isBetween(85.0, 95.0);
-            callFigures.add("split_90_10=" + ninety.byInstance());
+        // 90/10 between the subsets v1 (echo-1) and v2 (echo-3), published in Nacos config.
+        assertThat(config.publishConfig(ECHO_ROUTING, "istio", routing("dp-echo", ECHO_HOST, 90, 10))).isTrue();
+        awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.percent("echo-3") <= 25, 15_000,
+                "the 90/10 split in effect");
+        MeshApps.Calls ninety = apps.call(target, 1_000);
+        System.out.printf("proxyless calls with a 90/10 VirtualService: %s%n", ninety);
+        assertThat(ninety.errors()).isZero();
+        assertThat(ninety.percent("echo-1")).isBetween(85.0, 95.0);
+        callFigures.add("split_90_10=" + ninety.byInstance());
 
-            // The weights change in Nacos: the split follows.
-            assertThat(config.publishConfig(ECHO_ROUTING, "istio", routing("dp-echo", ECHO_HOST, 50, 50))).isTrue();
-            awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.percent("echo-3") >= 35, 15_000,
-                    "the 50/50 split in effect");
-            MeshApps.Calls half = apps.call(target, 1_000);
-            System.out.printf("proxyless calls after the weights changed to 50/50: %s%n", half);
-            assertThat(half.errors()).isZero();
-            assertThat(half.percent("echo-1")).isBetween(45.0, 55.0);
-            callFigures.add("split_50_50=" + half.byInstance());
+        // The weights change in Nacos: the split follows.
+        assertThat(config.publishConfig(ECHO_ROUTING, "istio", routing("dp-echo", ECHO_HOST, 50, 50))).isTrue();
+        awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.percent("echo-3") >= 35, 15_000,
+                "the 50/50 split in effect");
+        MeshApps.Calls half = apps.call(target, 1_000);
+        System.out.printf("proxyless calls after the weights changed to 50/50: %s%n", half);
+        assertThat(half.errors()).isZero();
+        assertThat(half.percent("echo-1")).isBetween(45.0, 55.0);
+        callFigures.add("split_50_50=" + half.byInstance());
+        apps.stop("echo-1");
+        apps.stop("echo-3");
+    }
+
+    /**
+     * Nacos weights reach a proxyless client as locality weights: istiod gives each locality the sum of its
+     * endpoints' weights, and grpc-java's default policy (wrr_locality, round_robin inside a locality) picks a
+     * locality by that weight and ignores endpoint weights. Two instances in two localities with Nacos weights
+     * 9 and 1 take ~90/10 of 1,000 calls; the first instance's weight changed to 1 in Nacos makes it ~50/50.
+     */
+    @Test
+    @Order(11)
+    void aProxylessGrpcClientSplitsCallsByTheNacosWeightsOfTheLocalitiesAndFollowsAWeightChange() throws Exception {
+        int port = FreePorts.any();
+        String host = WEIGHTED + ".default-group.public.nacos";
+        String target = "xds:///" + host + ":" + port;
+        String cluster = "outbound|" + port + "||" + host;
+        MeshApps apps = meshApps();
+        apps.serve("west", WEIGHTED, "127.0.0.31", port, 9, "region-w/zone-w1/rack-w1");
+        apps.serve("east", WEIGHTED, "127.0.0.32", port, 1, "region-e/zone-e1/rack-e1");
+
+        // What istiod sends (the sidecar's EDS is the proxyless client's too): one locality per instance, weighted
+        // by the sum of its endpoints' weights (Nacos weight x 100).
+        sidecar.await(SidecarXds.CDS, s -> s.clusters().containsKey(cluster), 10_000);
+        sidecar.watchEndpoints(List.of(ORDERS_CLUSTER, subset("v1"), subset("v2"), cluster));
+        sidecar.await(SidecarXds.EDS, s -> localityWeights(s, cluster).equals(
+                Map.of("region-w/zone-w1/rack-w1", 900, "region-e/zone-e1/rack-e1", 100)), 10_000);
+
+        awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.byInstance().keySet().equals(java.util.Set.of("west",
+                "east")), 30_000, "calls reaching both localities");
+        MeshApps.Calls ninety = apps.call(target, 1_000);
+        System.out.printf("proxyless calls to localities weighted 9 : 1 in Nacos: %s%n", ninety);
+        assertThat(ninety.errors()).isZero();
+        assertThat(ninety.percent("west")).isBetween(85.0, 95.0);
+        callFigures.add("locality_9_1=" + ninety.byInstance());
+
+        long changed = System.nanoTime();
+        apps.weigh("west", 1);
+        sidecar.await(SidecarXds.EDS, s -> localityWeights(s, cluster).equals(
+                Map.of("region-w/zone-w1/rack-w1", 100, "region-e/zone-e1/rack-e1", 100)), 10_000);
+        awaitCalls(apps, target, 100, c -> c.errors() == 0 && c.percent("east") >= 35, 15_000,
+                "the split following the weight change");
+        long followMillis = millisSince(changed, System.nanoTime());
+        MeshApps.Calls half = apps.call(target, 1_000);
+        System.out.printf("proxyless calls after the weight changed to 1 : 1 in Nacos (split followed within %d ms):"
+                + " %s%n", followMillis, half);
+        assertThat(half.errors()).isZero();
+        assertThat(half.percent("west")).isBetween(45.0, 55.0);
+        callFigures.add("locality_1_1=" + half.byInstance());
+        callFigures.add("weight_change_followed_ms=" + followMillis);
+        apps.stop("west");
+        apps.stop("east");
+    }
+
+    /** The mesh applications' JVM, started on first use and ended with the class. */
+    private MeshApps meshApps() throws Exception {
+        if (apps == null) {
+            Map<String, String> metadata = Map.of("GENERATOR", "grpc", "ISTIO_VERSION", istioVersion(binary),
+                    "CLUSTER_ID", "Kubernetes", "NAMESPACE", "dp-caller");
+            apps = MeshApps.start("proxyless-nacos-" + nacos.version(), "127.0.0.1:" + nacos.httpPort(), ECHO,
+                    istiod.grpcPort(), "sidecar~127.0.0.1~dp-caller.dp-caller~dp-caller.svc.cluster.local", metadata);
         }
+        return apps;
+    }
+
+    /** {@code region/zone/subzone} → locality weight of the cluster's endpoints, as the sidecar holds them. */
+    private static Map<String, Integer> localityWeights(SidecarXds view, String cluster) {
+        Map<String, Integer> weights = new TreeMap<>();
+        ClusterLoadAssignment cla = view.loadAssignments().get(cluster);
+        if (cla != null) {
+            for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
+                var l = locality.getLocality();
+                weights.put(l.getRegion() + "/" + l.getZone() + "/" + l.getSubZone(),
+                        locality.getLoadBalancingWeight().getValue());
+            }
+        }
+        return weights;
     }
 
     private static MeshApps.Calls awaitCalls(MeshApps apps, String target, int batch,
@@ -622,6 +713,19 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
                 throw new AssertionError("not seen within " + timeoutMillis + " ms: " + what);
             }
             Thread.sleep(5);
+        }
+    }
+
+    private static String debugPage(int port, String path) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

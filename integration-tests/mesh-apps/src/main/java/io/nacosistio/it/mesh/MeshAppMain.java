@@ -33,9 +33,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A small mesh in one JVM, driven line by line on standard input by the data-plane test:
  * <ul>
- *   <li>{@code serve <id> <ip> <port> <version>}: starts a gRPC echo server on {@code ip:port} that answers every
- *       call with {@code id}, and registers it in Nacos with the Nacos Java client (service {@code args[1]}, metadata
- *       {@code protocol=grpc}, {@code version}); answers {@code served <id>}.</li>
+ *   <li>{@code serve <id> <ip> <port> <version> [service=<name>] [weight=<w>] [locality=<region/zone/subzone>]}:
+ *       starts a gRPC echo server on {@code ip:port} that answers every call with {@code id}, and registers it in
+ *       Nacos with the Nacos Java client (service {@code args[1]} unless {@code service} is given, metadata
+ *       {@code protocol=grpc}, {@code version}, and {@code istio-locality} when {@code locality} is given; Nacos's
+ *       default weight 1 unless {@code weight} is given); answers {@code served <id>}.</li>
+ *   <li>{@code weigh <id> <weight>}: registers the server's instance again with another weight, as an application
+ *       changing its weight does; answers {@code weighed <id>}.</li>
+ *   <li>{@code deregister <id>}: deregisters it from Nacos; it keeps serving; answers {@code deregistered <id>}.</li>
  *   <li>{@code stop <id>}: deregisters it from Nacos, then stops it; answers {@code stopped <id>}.</li>
  *   <li>{@code call <target> <count>}: makes {@code count} calls through a proxyless gRPC channel on
  *       {@code target} (e.g. {@code xds:///orders.default-group.public.nacos:50051}, found through the xDS server
@@ -65,6 +70,8 @@ public final class MeshAppMain {
     private final Map<String, NamingService> clients = new HashMap<>();
     private final Map<String, Server> servers = new HashMap<>();
     private final Map<String, Instance> instances = new HashMap<>();
+    /** The service each server registered under. */
+    private final Map<String, String> services = new HashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
 
     private MeshAppMain(Properties naming, String service) {
@@ -95,7 +102,8 @@ public final class MeshAppMain {
 
     private void run(String[] words) throws Exception {
         switch (words[0]) {
-            case "serve" -> serve(words[1], words[2], Integer.parseInt(words[3]), words[4]);
+            case "serve" -> serve(words[1], words[2], Integer.parseInt(words[3]), words[4], options(words, 5));
+            case "weigh" -> weigh(words[1], Double.parseDouble(words[2]));
             case "deregister" -> deregister(words[1]);
             case "stop" -> stop(words[1]);
             case "call" -> call(words[1], Integer.parseInt(words[2]));
@@ -103,7 +111,20 @@ public final class MeshAppMain {
         }
     }
 
-    private void serve(String id, String ip, int port, String version) throws Exception {
+    /** The {@code key=value} words from {@code from} on. */
+    private static Map<String, String> options(String[] words, int from) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = from; i < words.length; i++) {
+            String[] kv = words[i].split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("'" + words[i] + "' is not key=value");
+            }
+            options.put(kv[0], kv[1]);
+        }
+        return options;
+    }
+
+    private void serve(String id, String ip, int port, String version, Map<String, String> options) throws Exception {
         ServerServiceDefinition echo = ServerServiceDefinition.builder("nacosistio.Echo")
                 .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
                     response.onNext(id);
@@ -118,17 +139,35 @@ public final class MeshAppMain {
         instance.setIp(ip);
         instance.setPort(port);
         instance.setMetadata(new HashMap<>(Map.of("protocol", "grpc", "version", version, "instance", id)));
+        if (options.containsKey("locality")) {
+            instance.getMetadata().put("istio-locality", options.get("locality"));
+        }
+        if (options.containsKey("weight")) {
+            instance.setWeight(Double.parseDouble(options.get("weight")));
+        }
+        String serviceName = options.getOrDefault("service", service);
         NamingService client = NamingFactory.createNamingService(naming);
         clients.put(id, client);
-        client.registerInstance(service, instance);
+        client.registerInstance(serviceName, instance);
         instances.put(id, instance);
+        services.put(id, serviceName);
         answer("served " + id);
+    }
+
+    private void weigh(String id, double weight) throws Exception {
+        Instance instance = instances.get(id);
+        if (instance == null) {
+            throw new IllegalStateException(id + " is not registered");
+        }
+        instance.setWeight(weight);
+        clients.get(id).registerInstance(services.get(id), instance);
+        answer("weighed " + id);
     }
 
     private void deregister(String id) throws Exception {
         Instance instance = instances.remove(id);
         if (instance != null) {
-            clients.get(id).deregisterInstance(service, instance);
+            clients.get(id).deregisterInstance(services.get(id), instance);
         }
         answer("deregistered " + id);
     }
@@ -136,7 +175,7 @@ public final class MeshAppMain {
     private void stop(String id) throws Exception {
         Instance instance = instances.remove(id);
         if (instance != null) {
-            clients.get(id).deregisterInstance(service, instance);
+            clients.get(id).deregisterInstance(services.get(id), instance);
         }
         clients.remove(id).shutDown();
         Server server = servers.remove(id);

@@ -118,6 +118,23 @@ public final class MeshApps implements AutoCloseable {
         expect("served " + id, 30);
     }
 
+    /**
+     * Starts an echo server answering {@code id} on {@code ip:port}, registered in Nacos under {@code service} with
+     * {@code weight} and metadata {@code istio-locality=locality}.
+     */
+    public void serve(String id, String service, String ip, int port, double weight, String locality)
+            throws IOException, InterruptedException {
+        send("serve " + id + " " + ip + " " + port + " v1 service=" + service + " weight=" + weight + " locality="
+                + locality);
+        expect("served " + id, 30);
+    }
+
+    /** Registers the server's instance again with {@code weight}, as an application changing its weight does. */
+    public void weigh(String id, double weight) throws IOException, InterruptedException {
+        send("weigh " + id + " " + weight);
+        expect("weighed " + id, 30);
+    }
+
     /** Deregisters the server from Nacos; it keeps serving. */
     public void deregister(String id) throws IOException, InterruptedException {
         send("deregister " + id);
