@@ -50,6 +50,11 @@ class PackageRulesTest {
                     "io.nacosistio.plugin.configcenter")),
             Map.entry("configcenter", List.of("com.alibaba.nacos", "io.grpc", "org.springframework",
                     "io.nacosistio.plugin.server", "io.nacosistio.plugin.convert", "io.nacosistio.plugin.spring")),
+            Map.entry("readiness", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
+                    "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.convert",
+                    "io.nacosistio.plugin.configcenter", "io.nacosistio.plugin.spring", "io.nacosistio.plugin.debug",
+                    "io.nacosistio.plugin.address", "io.nacosistio.plugin.document", "io.nacosistio.plugin.validation",
+                    "io.nacosistio.plugin.micrometer", "io.nacosistio.plugin.resource")),
             Map.entry("address", List.of("com.alibaba.nacos", "io.grpc", "org.springframework", "io.nacosistio.plugin.index",
                     "io.nacosistio.plugin.server", "io.nacosistio.plugin.cache", "io.nacosistio.plugin.convert",
                     "io.nacosistio.plugin.configcenter", "io.nacosistio.plugin.spring", "io.nacosistio.plugin.debug")));

@@ -368,6 +368,40 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     /**
+     * A standalone Nacos holds all of its data when the plugin starts: the readiness gate is open from the
+     * start (no wait), and says so with every part in {@code /debug/readiness}, on the debug port's metrics
+     * and in Nacos's Prometheus endpoint.
+     */
+    @Test
+    void onAStandaloneNacosTheReadinessGateIsOpenFromTheStartAndReportsEveryPart() throws Exception {
+        String readiness = get("/debug/readiness");
+        assertThat(readiness).contains("\"state\": \"OPEN\"").contains("\"answering\": true")
+                .contains("\"waitedMillis\": 0").contains("\"timedOut\": false").contains("\"maxWaitMillis\": 120000");
+        for (String part : List.of("naming-ephemeral", "naming-persistent", "config")) {
+            assertThat(readiness).containsPattern("\"part\": \"" + part + "\",\\s*\"state\": \"READY\"");
+        }
+        assertThat(readiness).contains("standalone").doesNotContain("NOT_READY").doesNotContain("UNKNOWN");
+
+        String metrics = get("/metrics");
+        assertThat(metricValue(metrics, "nacos_mesh_readiness_waiting")).isZero();
+        assertThat(metricValue(metrics, "nacos_mesh_readiness_wait_seconds")).isZero();
+        assertThat(metricValue(metrics, "nacos_mesh_readiness_timed_out")).isZero();
+        assertThat(metrics).contains("nacos_mesh_readiness_part_ready{part=\"naming-ephemeral\"} 1")
+                .contains("nacos_mesh_readiness_part_ready{part=\"config\"} 1");
+
+        String scraped = prometheus();
+        assertThat(metricValue(scraped, "nacos_mesh_readiness_waiting")).isZero();
+        assertThat(metricValue(scraped, "nacos_mesh_readiness_timed_out")).isZero();
+        assertThat(scraped).containsPattern("(?m)^nacos_mesh_readiness_wait_seconds[ {]");
+        // Label values are registered with Nacos's registry every few seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!prometheus().contains("nacos_mesh_readiness_part_ready{") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(prometheus()).containsPattern("nacos_mesh_readiness_part_ready\\{.*part=\"naming-persistent\".*\\} 1");
+    }
+
+    /**
      * {@code bin/mesh-status}, run as operators run it against this plugin's debug port, lists the connected
      * client with its kinds SYNCED at the version it ACKed, a NACKed kind as NACKED with the message, and a
      * skipped service with its reason.

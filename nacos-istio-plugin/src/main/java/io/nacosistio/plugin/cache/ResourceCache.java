@@ -20,6 +20,7 @@ public final class ResourceCache implements SetPublisher {
 
     private final Map<IstioKind, AtomicReference<ResourceSet>> sets = new EnumMap<>(IstioKind.class);
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private volatile boolean answering = true;
 
     public ResourceCache() {
         for (IstioKind kind : IstioKind.values()) {
@@ -41,6 +42,32 @@ public final class ResourceCache implements SetPublisher {
         for (Watcher watcher : watchers) {
             watcher.changed(set.kind());
         }
+    }
+
+    /**
+     * Until {@link #releaseAnswers()}, streams send nothing: this node's data is not complete yet, and istiod
+     * would delete whatever an answer lacks. Sets are still published and kept meanwhile.
+     */
+    public void holdAnswers() {
+        answering = false;
+    }
+
+    /** Lets streams answer, and tells every watcher so that the waiting ones send the current sets. */
+    public void releaseAnswers() {
+        if (answering) {
+            return;
+        }
+        answering = true;
+        for (IstioKind kind : IstioKind.values()) {
+            for (Watcher watcher : watchers) {
+                watcher.changed(kind);
+            }
+        }
+    }
+
+    /** False while answers are held. */
+    public boolean answering() {
+        return answering;
     }
 
     /** Registers a watcher; returns a handle that removes it. */

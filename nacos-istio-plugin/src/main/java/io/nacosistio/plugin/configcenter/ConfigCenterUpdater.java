@@ -83,6 +83,26 @@ public final class ConfigCenterUpdater implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-reads every config (on the config thread, after what is queued there), publishes the result, then
+     * runs {@code whenDone}; a failed re-read is logged and still runs it. Safe from any thread.
+     */
+    public void reconcileThen(Runnable whenDone) {
+        try {
+            executor.execute(() -> {
+                try {
+                    reconcile();
+                } catch (RuntimeException e) {
+                    LOG.warn("nacos-istio-plugin: config-center re-read failed; serving what the index holds", e);
+                } finally {
+                    whenDone.run();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /** The latest picture of the index; safe from any thread. */
     public ConfigCenterView view() {
         return lastView.get();

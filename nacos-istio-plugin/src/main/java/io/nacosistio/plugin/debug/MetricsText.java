@@ -9,6 +9,7 @@ import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.readiness.ReadinessView;
 import io.nacosistio.plugin.resource.IstioKind;
 
 import java.util.ArrayList;
@@ -121,6 +122,24 @@ public final class MetricsText {
             ConfigCenterView v = configView.get();
             return v == null ? 0 : v.collisions().size();
         }));
+        return m;
+    }
+
+    /** The readiness gate's metrics (the part gauges check each part when read). */
+    public static List<PluginMeter> readinessCatalog(Supplier<ReadinessView> view) {
+        List<PluginMeter> m = new ArrayList<>();
+        m.add(PluginMeter.gauge("nacos_mesh_readiness_waiting",
+                "1 while MCP answers are held because this node's data is not complete yet, else 0",
+                () -> view.get().answering() ? 0 : 1));
+        m.add(PluginMeter.gauge("nacos_mesh_readiness_wait_seconds",
+                "How long MCP answers were held at start (so far, while waiting)",
+                () -> view.get().waitedMillis() / 1e3));
+        m.add(PluginMeter.gauge("nacos_mesh_readiness_timed_out",
+                "1 when answers were released at nacos.mesh.readiness.max-wait with some part of the data not ready",
+                () -> view.get().timedOut() ? 1 : 0));
+        m.add(PluginMeter.labelledGauge("nacos_mesh_readiness_part_ready",
+                "1 when this part of the node's data (naming-ephemeral, naming-persistent, config) is ready now, else 0",
+                "part", () -> view.get().readyByPart()));
         return m;
     }
 

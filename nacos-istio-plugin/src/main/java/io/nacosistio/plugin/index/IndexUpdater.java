@@ -87,6 +87,26 @@ public final class IndexUpdater implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-reads every service (on the index thread, after what is queued there), publishes the result, then
+     * runs {@code whenDone}; a failed re-read is logged and still runs it. Safe from any thread.
+     */
+    public void reconcileThen(Runnable whenDone) {
+        try {
+            executor.execute(() -> {
+                try {
+                    reconcile(false);
+                } catch (RuntimeException e) {
+                    LOG.warn("nacos-istio-plugin: registry re-read failed; serving what the index holds", e);
+                } finally {
+                    whenDone.run();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /** The stored address table changed (any node's write); safe from any thread. */
     public void addressTableChanged() {
         try {

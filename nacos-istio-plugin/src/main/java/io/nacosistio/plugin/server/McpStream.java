@@ -133,9 +133,15 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
         sendPending();
     }
 
-    /** Sends every subscribed type whose set changed, as far as the transport is ready. */
+    /**
+     * Sends every subscribed type whose set changed, as far as the transport is ready; nothing while the
+     * cache holds answers (this node's data is not complete yet; the cache tells every stream when it lets go).
+     */
     private void sendPending() {
         executor.throwIfNotInThisContext();
+        if (!cache.answering()) {
+            return;
+        }
         for (TypeSubscription subscription : subscriptions.values()) {
             if (closed || !responses.isReady()) {
                 return;

@@ -32,7 +32,13 @@ import io.nacosistio.plugin.debug.StreamsJson;
 import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.micrometer.MicrometerMeters;
+import io.nacosistio.plugin.debug.ReadinessJson;
+import io.nacosistio.plugin.readiness.ReadinessGate;
+import io.nacosistio.plugin.readiness.ReadinessView;
 import io.nacosistio.plugin.server.McpServer;
+import io.nacosistio.plugin.source.ReadinessProbe;
+import io.nacosistio.plugin.source.config.ConfigReadiness;
+import io.nacosistio.plugin.source.naming.NacosReadiness;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +49,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running plugin: naming source → ServiceEntry index, and config source → config-center index, both
@@ -54,6 +63,8 @@ public final class MeshPlugin implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshPlugin.class);
     /** Where the address table lives: a reserved group and dataId in the default namespace. */
+    /** How often the readiness gate checks the parts of this node's data while it waits. */
+    static final long READINESS_POLL_MILLIS = 250;
     static final String ADDRESS_TABLE_GROUP = "nacos-mesh";
     static final String ADDRESS_TABLE_DATA_ID = "service-addresses";
 
@@ -68,6 +79,7 @@ public final class MeshPlugin implements AutoCloseable {
     private ConfigCenterUpdater configCenter;
     private McpServer server;
     private DebugHttpServer debug;
+    private ReadinessGate readiness;
 
     private MeshPlugin() {
     }
@@ -91,6 +103,11 @@ public final class MeshPlugin implements AutoCloseable {
         AddressBook addresses = new AddressBook(settings.addresses, addressTable, System::currentTimeMillis,
                 addressMetrics);
         addresses.load();
+        readiness = readinessGate(settings, context);
+        if (readiness.checkAtStart() == ReadinessGate.State.WAITING) {
+            // Before the server starts: no stream gets an answer until the gate opens.
+            cache.holdAnswers();
+        }
         ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
         updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.quietPeriodMillis,
                 settings.maxDelayMillis, settings.resyncIntervalMillis, settings.membershipCheckMillis);
@@ -109,6 +126,15 @@ public final class MeshPlugin implements AutoCloseable {
             startConfigCenter(settings, context);
         }
 
+        readiness.awaitInBackground(done -> updater.reconcileThen(() -> {
+            ConfigCenterUpdater config = configCenter;
+            if (config == null) {
+                done.run();
+            } else {
+                config.reconcileThen(done);
+            }
+        }));
+
         server = new McpServer(settings.server, cache, serverMetrics);
         parts.add(server);
         server.start();
@@ -116,6 +142,7 @@ public final class MeshPlugin implements AutoCloseable {
         List<PluginMeter> meters = MetricsText.catalog(indexMetrics, serverMetrics, updater::view, configMetrics,
                 this::configView, layers::shadowed);
         meters.addAll(MetricsText.addressCatalog(addressMetrics, () -> updater.view().addresses()));
+        meters.addAll(MetricsText.readinessCatalog(readiness::view));
         registerWithNacosMeters(meters);
 
         if (settings.debugPort > 0) {
@@ -127,6 +154,8 @@ public final class MeshPlugin implements AutoCloseable {
                     .json("/debug/skipped", q -> view.skipped())
                     .json("/debug/addresses", q -> view.addresses())
                     .json("/debug/streams", q -> StreamsJson.render(server.streams()))
+                    .page("/debug/readiness", "application/json; charset=utf-8",
+                            q -> Optional.of(ReadinessJson.render(readiness.view())))
                     .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
                             configCenter != null))
                     .page("/metrics", "text/plain; version=0.0.4; charset=utf-8",
@@ -135,6 +164,50 @@ public final class MeshPlugin implements AutoCloseable {
             debug.start(settings.debugBindAddress, settings.debugPort);
             LOG.info("nacos-istio-plugin: debug endpoint on http://{}:{}/debug/resources", settings.debugBindAddress,
                     debug.port());
+        }
+    }
+
+    /**
+     * The gate that holds answers until this node's data is complete: naming (Distro, JRaft) and, with the
+     * config center on, the config store. Its checks run on a thread of their own, started only if it waits.
+     */
+    private ReadinessGate readinessGate(MeshPluginSettings settings, ApplicationContext context) {
+        List<ReadinessProbe> probes = new ArrayList<>(NacosReadiness.namingProbes(new SpringBeanLookup(context)));
+        if (settings.configCenterEnabled || settings.addresses.allocate()) {
+            probes.add(ConfigReadiness.probe(new SpringBeanLookup(context)));
+        }
+        LazyScheduler scheduler = new LazyScheduler();
+        parts.add(scheduler);
+        return new ReadinessGate(probes, settings.readinessMaxWaitMillis, READINESS_POLL_MILLIS,
+                () -> System.nanoTime() / 1_000_000, scheduler, cache::releaseAnswers);
+    }
+
+    /** The readiness gate's scheduler: its thread exists only once something is scheduled. */
+    private static final class LazyScheduler implements ReadinessGate.Scheduler, AutoCloseable {
+        private ScheduledExecutorService executor;
+        private boolean closed;
+
+        @Override
+        public synchronized void schedule(Runnable task, long delayMillis) {
+            if (closed) {
+                return;
+            }
+            if (executor == null) {
+                executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "nacos-mesh-readiness");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (executor != null) {
+                executor.shutdownNow();
+            }
         }
     }
 
@@ -231,6 +304,11 @@ public final class MeshPlugin implements AutoCloseable {
 
     public ResourceCache cache() {
         return cache;
+    }
+
+    /** The readiness gate as it is now. */
+    public ReadinessView readiness() {
+        return readiness.view();
     }
 
     @Override

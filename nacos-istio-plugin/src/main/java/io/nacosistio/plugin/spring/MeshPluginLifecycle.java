@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MeshPluginLifecycle implements SmartLifecycle {
 
     static final String ENABLED_PROPERTY = "nacos.mesh.mcp.enabled";
+    /** Nacos 3's deployment type: {@code merged} (default), {@code server}, {@code console}. */
+    static final String DEPLOYMENT_TYPE_PROPERTY = "nacos.deployment.type";
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshPluginLifecycle.class);
     private static final AtomicReference<MeshPluginLifecycle> RUNNING = new AtomicReference<>();
@@ -37,6 +39,12 @@ public final class MeshPluginLifecycle implements SmartLifecycle {
         running = true;
         if (!RUNNING.compareAndSet(null, this)) {
             LOG.info("nacos-istio-plugin: already running in another Spring context; not starting again");
+            return;
+        }
+        String off = offReason(new PropertyReader(environment));
+        if (off != null) {
+            RUNNING.compareAndSet(this, null);
+            LOG.info("nacos-istio-plugin is off: {}", off);
             return;
         }
         try {
@@ -67,6 +75,21 @@ public final class MeshPluginLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Why the plugin must not start in this Nacos process although it is enabled, or null. A Nacos 3
+     * console-only process ({@code nacos.deployment.type=console}) holds no naming or config data: it
+     * reaches the servers over HTTP, so there is nothing to serve istiod from.
+     */
+    static String offReason(PropertyReader properties) {
+        String deployment = properties.string(DEPLOYMENT_TYPE_PROPERTY, "");
+        if (deployment.equalsIgnoreCase("console")) {
+            return "this Nacos process is a console only (" + DEPLOYMENT_TYPE_PROPERTY + "=" + deployment
+                    + ") and holds no naming or config data; enable the plugin on the Nacos server nodes and point "
+                    + "istiod at them";
+        }
+        return null;
     }
 
     /** Starts after Nacos's own components, stops before them. */

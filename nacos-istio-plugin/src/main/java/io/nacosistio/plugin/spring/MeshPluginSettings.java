@@ -29,6 +29,8 @@ final class MeshPluginSettings {
     final java.util.Set<String> configTags;
     final int configMaxContentBytes;
     final long configResyncIntervalMillis;
+    /** The longest MCP answers are held at start until this node's data is complete; 0 turns the gate off. */
+    final long readinessMaxWaitMillis;
     final AddressSettings addresses;
     private final boolean builtInModuleEnabled;
     private final int builtInModulePort;
@@ -125,6 +127,7 @@ final class MeshPluginSettings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + "addresses.*: " + e.getMessage(), e);
         }
+        readinessMaxWaitMillis = p.millis(PREFIX + "readiness.max-wait", 120_000);
         builtInModuleEnabled = p.bool(BUILT_IN_ENABLED, false);
         builtInModulePort = p.port(BUILT_IN_PORT, 18848);
     }

@@ -175,6 +175,36 @@ class AdsServiceTest {
     }
 
     @Test
+    void whileTheCacheHoldsAnswersAStreamGetsNoneAndOnReleaseItGetsEveryCurrentSet() throws Exception {
+        cache.holdAnswers();
+        start(McpServerOptions.builder());
+        publish(cache, "v1", 3, 10);
+        Client client = new Client(channel()).subscribe(ISTIO_124);
+        // Every request handled (the description runs on the stream's executor after them), nothing sent.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(server.streams().size() == 1 && server.streams().get(0).types.size() == ISTIO_124.size() + 1)) {
+            assertThat(System.nanoTime()).as("the stream's requests were handled").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        publish(cache, "v2", 4, 10);
+        assertThat(server.streams().get(0).types).allMatch(t -> t.versionSent == null || t.versionSent.isEmpty());
+        assertThat(metrics.responses.get()).isZero();
+        assertThat(client.received).isEmpty();
+
+        cache.releaseAnswers();
+        List<DiscoveryResponse> all = new ArrayList<>();
+        for (int i = 0; i < ISTIO_124.size() + 1; i++) {
+            all.add(client.received.poll(5, TimeUnit.SECONDS));
+        }
+        assertThat(all).doesNotContainNull();
+        assertThat(all).extracting(DiscoveryResponse::getTypeUrl)
+                .containsExactlyInAnyOrderElementsOf(concat("core/v1alpha1/MeshConfig", ISTIO_124));
+        DiscoveryResponse se = all.stream().filter(r -> r.getTypeUrl().equals(SE_V1)).findFirst().orElseThrow();
+        assertThat(se.getVersionInfo()).isEqualTo("v2");
+        assertThat(se.getResourcesCount()).isEqualTo(4);
+    }
+
+    @Test
     void onlyTheChangedTypeIsSentAgainAndUnchangedVersionsAreNot() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 1, 10);

@@ -33,6 +33,41 @@ class MeshPluginLifecycleTest {
     }
 
     @Test
+    void aConsoleOnlyNacosKeepsThePluginOffWithTheReason() {
+        assertThat(MeshPluginLifecycle.offReason(new PropertyReader(environment(
+                Map.of("nacos.deployment.type", "console"))))).contains("console only")
+                .contains("nacos.deployment.type=console").contains("no naming or config data");
+        assertThat(MeshPluginLifecycle.offReason(new PropertyReader(environment(
+                Map.of("nacos.deployment.type", " Console "))))).isNotNull();
+        assertThat(MeshPluginLifecycle.offReason(new PropertyReader(environment(
+                Map.of("nacos.deployment.type", "merged"))))).isNull();
+        assertThat(MeshPluginLifecycle.offReason(new PropertyReader(environment(
+                Map.of("nacos.deployment.type", "server"))))).isNull();
+        assertThat(MeshPluginLifecycle.offReason(new PropertyReader(environment(Map.of())))).isNull();
+
+        GenericApplicationContext context = new GenericApplicationContext();
+        context.refresh();
+        MeshPluginLifecycle lifecycle = new MeshPluginLifecycle(context, environment(Map.of(
+                "nacos.mesh.mcp.enabled", "true", "nacos.deployment.type", "console")));
+        assertThatCode(lifecycle::start).doesNotThrowAnyException();
+        assertThat(lifecycle.plugin()).isNull();
+        lifecycle.stop();
+        context.close();
+    }
+
+    @Test
+    void theReadinessBoundDefaultsToTwoMinutesAndZeroTurnsTheGateOff() {
+        assertThat(MeshPluginSettings.from(new PropertyReader(environment(Map.of()))).readinessMaxWaitMillis)
+                .isEqualTo(120_000);
+        assertThat(MeshPluginSettings.from(new PropertyReader(environment(Map.of("nacos.mesh.readiness.max-wait",
+                "0")))).readinessMaxWaitMillis).isZero();
+        assertThat(MeshPluginSettings.from(new PropertyReader(environment(Map.of("nacos.mesh.readiness.max-wait",
+                "30s")))).readinessMaxWaitMillis).isEqualTo(30_000);
+        assertThatThrownBy(() -> MeshPluginSettings.from(new PropertyReader(environment(
+                Map.of("nacos.mesh.readiness.max-wait", "forever"))))).hasMessageContaining("nacos.mesh.readiness.max-wait");
+    }
+
+    @Test
     void aBadPropertyStopsThePluginNotTheHost() {
         GenericApplicationContext context = new GenericApplicationContext();
         context.refresh();

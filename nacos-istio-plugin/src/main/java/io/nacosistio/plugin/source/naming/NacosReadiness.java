@@ -1,0 +1,210 @@
+package io.nacosistio.plugin.source.naming;
+
+import io.nacosistio.plugin.source.ReadinessProbe;
+import io.nacosistio.plugin.source.ReadinessProbe.Check;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * How this Nacos node reports that its naming data is complete, read the way Nacos 2.3 and 3.1 report it
+ * themselves (their {@code ServerStatusManager} combines the same signals):
+ * <ul>
+ *   <li>{@code naming-ephemeral}: {@code DistroProtocol#isInitialized()}, set once Distro has loaded the
+ *       snapshot of every ephemeral client from another node (at once in standalone mode);</li>
+ *   <li>{@code naming-persistent}: the JRaft group of persistent instances
+ *       ({@value #PERSISTENT_NAMING_GROUP}) has a known leader in {@code CPProtocol#protocolMetaData()}:
+ *       this node has joined the group and replays its log (standalone mode has no JRaft).</li>
+ * </ul>
+ * Nacos's own readiness ({@code NamingReadinessCheckService}) is not used: in 3.x it reports ready before
+ * Distro has loaded anything unless {@code nacos.naming.data.warmup} is on, and Nacos 2.3 ties it to other
+ * services.
+ *
+ * <p>Everything is found by name and called by reflection, so that a Nacos without one of these classes
+ * still runs the plugin: that probe reports {@link Check.State#UNKNOWN}, and the plugin then holds its
+ * answers for the whole bounded wait. Safe from any thread.
+ */
+public final class NacosReadiness {
+
+    public static final String EPHEMERAL_NAMING = "naming-ephemeral";
+    public static final String PERSISTENT_NAMING = "naming-persistent";
+    static final String PERSISTENT_NAMING_GROUP = "naming_persistent_service_v2";
+
+    static final String ENV_UTIL = "com.alibaba.nacos.sys.env.EnvUtil";
+    static final String DISTRO_PROTOCOL = "com.alibaba.nacos.core.distributed.distro.DistroProtocol";
+    static final String PROTOCOL_MANAGER = "com.alibaba.nacos.core.distributed.ProtocolManager";
+    static final String CONSISTENCY_PROTOCOL = "com.alibaba.nacos.consistency.ConsistencyProtocol";
+    static final String PROTOCOL_META_DATA = "com.alibaba.nacos.consistency.ProtocolMetaData";
+
+    private NacosReadiness() {
+    }
+
+    /** The naming probes, in the order they are reported. Never throws. */
+    public static List<ReadinessProbe> namingProbes(NacosNamingSource.BeanLookup beans) {
+        ClassLoader loader = NacosReadiness.class.getClassLoader();
+        Mode mode = Mode.of(loader);
+        return Collections.unmodifiableList(Arrays.asList(distroProbe(beans, loader, mode),
+                raftGroupProbe(PERSISTENT_NAMING, PERSISTENT_NAMING_GROUP, "persistent instances", beans, mode)));
+    }
+
+    /**
+     * A probe of one JRaft group of this Nacos: ready once a leader is known for it (in standalone mode at
+     * once, as no group is replicated).
+     */
+    public static ReadinessProbe raftGroupProbe(String part, String group, String holding,
+            NacosNamingSource.BeanLookup beans, Mode mode) {
+        if (mode.standalone) {
+            return fixed(part, Check.ready("standalone: " + holding + " are not replicated"));
+        }
+        if (mode.problem != null) {
+            return fixed(part, Check.unknown(mode.problem));
+        }
+        ClassLoader loader = NacosReadiness.class.getClassLoader();
+        List<String> missing = new ArrayList<>();
+        Class<?> managerType = load(PROTOCOL_MANAGER, loader, missing);
+        Method getCp = method(managerType, "getCpProtocol", missing);
+        Method metaData = method(load(CONSISTENCY_PROTOCOL, loader, missing), "protocolMetaData", missing);
+        Method get = method(load(PROTOCOL_META_DATA, loader, missing), "get", missing, String.class, String.class);
+        if (!missing.isEmpty()) {
+            return fixed(part, Check.unknown("this Nacos has no " + String.join(", ", missing)));
+        }
+        Object manager;
+        try {
+            manager = beans.get(managerType);
+        } catch (RuntimeException e) {
+            return fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
+        }
+        if (manager == null) {
+            return fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
+        }
+        return new ReadinessProbe() {
+            @Override
+            public String part() {
+                return part;
+            }
+
+            @Override
+            public Check check() {
+                try {
+                    Object protocol = getCp.invoke(manager);
+                    if (protocol == null) {
+                        return Check.notReady("the JRaft protocol is not started yet");
+                    }
+                    Object leader = get.invoke(metaData.invoke(protocol), group, "leader");
+                    return leader == null
+                            ? Check.notReady("JRaft group " + group + " (" + holding + ") has no leader yet")
+                            : Check.ready("JRaft group " + group + " has leader " + leader);
+                } catch (InvocationTargetException e) {
+                    return Check.notReady("JRaft group " + group + " cannot be read: " + e.getCause());
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    return Check.notReady("JRaft group " + group + " cannot be read: " + e);
+                }
+            }
+        };
+    }
+
+    private static ReadinessProbe distroProbe(NacosNamingSource.BeanLookup beans, ClassLoader loader, Mode mode) {
+        List<String> missing = new ArrayList<>();
+        Class<?> type = load(DISTRO_PROTOCOL, loader, missing);
+        Method initialized = method(type, "isInitialized", missing);
+        if (!missing.isEmpty()) {
+            return fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + String.join(", ", missing)));
+        }
+        Object distro;
+        try {
+            distro = beans.get(type);
+        } catch (RuntimeException e) {
+            distro = null;
+        }
+        if (distro == null) {
+            return fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + DISTRO_PROTOCOL + " bean"));
+        }
+        Object bean = distro;
+        String how = mode.standalone ? "standalone: nothing to load from other nodes"
+                : "Distro loaded the ephemeral instances from the other nodes";
+        return new ReadinessProbe() {
+            @Override
+            public String part() {
+                return EPHEMERAL_NAMING;
+            }
+
+            @Override
+            public Check check() {
+                try {
+                    return Boolean.TRUE.equals(initialized.invoke(bean)) ? Check.ready(how)
+                            : Check.notReady("Distro is still loading the ephemeral instances from the other nodes");
+                } catch (InvocationTargetException e) {
+                    return Check.notReady("DistroProtocol cannot be read: " + e.getCause());
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    return Check.notReady("DistroProtocol cannot be read: " + e);
+                }
+            }
+        };
+    }
+
+    /** A probe whose answer never changes. */
+    public static ReadinessProbe fixed(String part, Check check) {
+        return new ReadinessProbe() {
+            @Override
+            public String part() {
+                return part;
+            }
+
+            @Override
+            public Check check() {
+                return check;
+            }
+        };
+    }
+
+    private static Class<?> load(String name, ClassLoader loader, List<String> missing) {
+        Class<?> type = NamingInternalsCheck.load(name, loader);
+        if (type == null) {
+            missing.add("class " + name);
+        }
+        return type;
+    }
+
+    private static Method method(Class<?> type, String name, List<String> missing, Class<?>... parameters) {
+        if (type == null) {
+            return null;
+        }
+        try {
+            return type.getMethod(name, parameters);
+        } catch (NoSuchMethodException | LinkageError e) {
+            missing.add("method " + type.getName() + "." + name);
+            return null;
+        }
+    }
+
+    /** Whether this Nacos runs standalone (read once, from {@code EnvUtil.getStandaloneMode()}). */
+    public static final class Mode {
+        final boolean standalone;
+        final String problem;
+
+        private Mode(boolean standalone, String problem) {
+            this.standalone = standalone;
+            this.problem = problem;
+        }
+
+        public static Mode of(ClassLoader loader) {
+            Class<?> env = NamingInternalsCheck.load(ENV_UTIL, loader);
+            if (env == null) {
+                return new Mode(false, "this Nacos has no class " + ENV_UTIL);
+            }
+            try {
+                return new Mode(Boolean.TRUE.equals(env.getMethod("getStandaloneMode").invoke(null)), null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return new Mode(false, "this Nacos's " + ENV_UTIL + ".getStandaloneMode() cannot be called: " + e);
+            }
+        }
+
+        public boolean standalone() {
+            return standalone;
+        }
+    }
+}
