@@ -62,9 +62,9 @@ import java.util.concurrent.TimeUnit;
 public final class MeshPlugin implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshPlugin.class);
-    /** Where the address table lives: a reserved group and dataId in the default namespace. */
     /** How often the readiness gate checks the parts of this node's data while it waits. */
     static final long READINESS_POLL_MILLIS = 250;
+    /** Where the address table lives: a reserved group and dataId in the default namespace. */
     static final String ADDRESS_TABLE_GROUP = "nacos-mesh";
     static final String ADDRESS_TABLE_DATA_ID = "service-addresses";
 
@@ -199,7 +199,13 @@ public final class MeshPlugin implements AutoCloseable {
                     return t;
                 });
             }
-            executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.error("nacos-istio-plugin: readiness check failed", e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
         }
 
         @Override
