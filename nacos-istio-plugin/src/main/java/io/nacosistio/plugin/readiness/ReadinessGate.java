@@ -168,7 +168,12 @@ public final class ReadinessGate {
             return;
         }
         if (startCatchUp != null) {
-            startCatchUp.run(this::caughtUp);
+            try {
+                startCatchUp.run(this::caughtUp);
+            } catch (RuntimeException e) {
+                // The deadline below still opens the gate.
+                LOG.warn("nacos-istio-plugin: re-reading every source after the data became complete failed", e);
+            }
         }
         long delay;
         synchronized (this) {
