@@ -46,7 +46,11 @@ public final class NacosReadiness {
     /** The naming probes, in the order they are reported. Never throws. */
     public static List<ReadinessProbe> namingProbes(NacosNamingSource.BeanLookup beans) {
         ClassLoader loader = NacosReadiness.class.getClassLoader();
-        Mode mode = Mode.of(loader);
+        return namingProbes(beans, Mode.of(loader));
+    }
+
+    static List<ReadinessProbe> namingProbes(NacosNamingSource.BeanLookup beans, Mode mode) {
+        ClassLoader loader = NacosReadiness.class.getClassLoader();
         return Collections.unmodifiableList(Arrays.asList(distroProbe(beans, loader, mode),
                 raftGroupProbe(PERSISTENT_NAMING, PERSISTENT_NAMING_GROUP, "persistent instances", beans, mode)));
     }
@@ -94,7 +98,7 @@ public final class NacosReadiness {
                     if (protocol == null) {
                         return Check.notReady("the JRaft protocol is not started yet");
                     }
-                    Object leader = get.invoke(metaData.invoke(protocol), group, "leader");
+                    Object leader = leaderOf(get.invoke(metaData.invoke(protocol), group, "leader"));
                     return leader == null
                             ? Check.notReady("JRaft group " + group + " (" + holding + ") has no leader yet")
                             : Check.ready("JRaft group " + group + " has leader " + leader);
@@ -105,6 +109,22 @@ public final class NacosReadiness {
                 }
             }
         };
+    }
+
+    /**
+     * The leader in a {@code ProtocolMetaData.get} result: a {@code ValueItem} whose data is the leader's
+     * address, or null. A subscriber (Nacos's config dump waits for the leader this way) creates the item
+     * before any leader is known, with no data.
+     */
+    private static Object leaderOf(Object item) throws ReflectiveOperationException {
+        if (item == null) {
+            return null;
+        }
+        if (!item.getClass().getName().equals(PROTOCOL_META_DATA + "$ValueItem")) {
+            return item;
+        }
+        Object data = item.getClass().getMethod("getData").invoke(item);
+        return data == null || data.toString().trim().isEmpty() ? null : data;
     }
 
     private static ReadinessProbe distroProbe(NacosNamingSource.BeanLookup beans, ClassLoader loader, Mode mode) {
@@ -189,6 +209,11 @@ public final class NacosReadiness {
         private Mode(boolean standalone, String problem) {
             this.standalone = standalone;
             this.problem = problem;
+        }
+
+        /** A mode given outright (tests). */
+        static Mode known(boolean standalone) {
+            return new Mode(standalone, null);
         }
 
         public static Mode of(ClassLoader loader) {
