@@ -435,6 +435,7 @@ public abstract class PluginContract implements NacosLauncher.Provider {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         System.out.println("bin/mesh-status:\n" + output);
         assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).startsWith("Readiness: answering istiod (data complete at start)");
         assertThat(output).containsPattern("(?m)^ISTIOD\\s+PEER\\s+KIND\\s+STATUS\\s+SENT\\s+ACKED\\s+NACKED$");
         assertThat(output).containsPattern("networking\\.istio\\.io/v1/VirtualService\\s+SYNCED\\s+"
                 + java.util.regex.Pattern.quote(vsVersion) + "\\s+" + java.util.regex.Pattern.quote(vsVersion));

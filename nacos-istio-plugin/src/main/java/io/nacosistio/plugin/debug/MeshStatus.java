@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * {@code bin/mesh-status}: like {@code istioctl proxy-status}, one line per connected istiod and subscribed
  * kind with the version sent, ACKed and NACKed, then the registry services not served and why. Reads the
- * debug endpoint ({@code /debug/streams}, {@code /debug/skipped}); runs on its own JVM from the drop-in jar.
+ * debug endpoint ({@code /debug/readiness}, {@code /debug/streams}, {@code /debug/skipped}); runs on its own
+ * JVM from the drop-in jar.
  */
 public final class MeshStatus {
 
@@ -36,7 +37,13 @@ public final class MeshStatus {
         try {
             String streams = get(base + "/debug/streams");
             String skipped = get(base + "/debug/skipped");
-            System.out.print(render(streams, skipped));
+            String readiness;
+            try {
+                readiness = get(base + "/debug/readiness");
+            } catch (IOException e) {
+                readiness = null; // a plugin without the readiness gate
+            }
+            System.out.print(render(readiness, streams, skipped));
         } catch (IOException | RuntimeException e) {
             System.err.println("mesh-status: cannot read the plugin's debug endpoint at " + base + ": " + e
                     + "\n(is Nacos running with nacos.mesh.mcp.enabled=true, and is nacos.mesh.debug.port this one? "
@@ -47,8 +54,16 @@ public final class MeshStatus {
 
     /** The report from the two pages' JSON. */
     static String render(String streamsJson, String skippedJson) {
+        return render(null, streamsJson, skippedJson);
+    }
+
+    /** The report from the pages' JSON; {@code readinessJson} may be null (not served). */
+    static String render(String readinessJson, String streamsJson, String skippedJson) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true);
+        if (readinessJson != null) {
+            out.println(readiness(JsonParser.parseString(readinessJson).getAsJsonObject()));
+        }
         JsonArray streams = JsonParser.parseString(streamsJson).getAsJsonArray();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ISTIOD", "PEER", "KIND", "STATUS", "SENT", "ACKED", "NACKED"});
@@ -141,6 +156,31 @@ public final class MeshStatus {
             }
             out.println(line.toString().replaceAll("\\s+$", ""));
         }
+    }
+
+    /** One line: whether istiod is answered yet, and if not what this node's data still lacks. */
+    private static String readiness(JsonObject r) {
+        long waited = r.has("waitedMillis") ? r.get("waitedMillis").getAsLong() : 0;
+        long max = r.has("maxWaitMillis") ? r.get("maxWaitMillis").getAsLong() : 0;
+        List<String> notReady = new ArrayList<>();
+        if (r.has("parts")) {
+            for (JsonElement p : r.getAsJsonArray("parts")) {
+                JsonObject part = p.getAsJsonObject();
+                if (!"READY".equals(text(part, "state"))) {
+                    notReady.add(text(part, "part") + " (" + text(part, "detail") + ")");
+                }
+            }
+        }
+        if (r.has("answering") && !r.get("answering").getAsBoolean()) {
+            return "Readiness: HOLDING answers to istiod for " + waited + " ms so far (at most " + max + " ms), state "
+                    + text(r, "state") + "; not ready: " + (notReady.isEmpty() ? "-" : String.join("; ", notReady));
+        }
+        String how = "DISABLED".equals(text(r, "state")) ? "gate off"
+                : r.has("timedOut") && r.get("timedOut").getAsBoolean()
+                ? "released at the bound after " + waited + " ms with data missing"
+                : waited == 0 ? "data complete at start" : "data complete after " + waited + " ms";
+        return "Readiness: answering istiod (" + how + ")"
+                + (notReady.isEmpty() ? "" : "; not ready now: " + String.join("; ", notReady));
     }
 
     private static String text(JsonObject o, String key) {

@@ -42,6 +42,31 @@ class MeshStatusTest {
     }
 
     @Test
+    void theFirstLineSaysWhetherIstiodIsAnsweredYetAndWhatIsMissing() {
+        String holding = MeshStatus.render("""
+                {"state": "WAITING", "answering": false, "waitedMillis": 3200, "maxWaitMillis": 120000,
+                 "timedOut": false, "notReadyWhenOpened": [], "parts": [
+                  {"part": "naming-ephemeral", "state": "NOT_READY", "detail": "Distro is still loading"},
+                  {"part": "config", "state": "READY", "detail": "external database"}]}
+                """, "[]", "{\"skipped\": [], \"servedPerNamespace\": {}}");
+        assertThat(holding.lines().findFirst().orElseThrow()).isEqualTo("Readiness: HOLDING answers to istiod for "
+                + "3200 ms so far (at most 120000 ms), state WAITING; not ready: naming-ephemeral (Distro is still loading)");
+        String open = MeshStatus.render("""
+                {"state": "OPEN", "answering": true, "waitedMillis": 0, "maxWaitMillis": 120000, "timedOut": false,
+                 "notReadyWhenOpened": [], "parts": [{"part": "config", "state": "READY", "detail": "standalone"}]}
+                """, "[]", "{\"skipped\": [], \"servedPerNamespace\": {}}");
+        assertThat(open.lines().findFirst().orElseThrow())
+                .isEqualTo("Readiness: answering istiod (data complete at start)");
+        String late = MeshStatus.render("""
+                {"state": "OPEN", "answering": true, "waitedMillis": 120000, "maxWaitMillis": 120000, "timedOut": true,
+                 "notReadyWhenOpened": ["naming-persistent (no leader)"], "parts": [
+                  {"part": "naming-persistent", "state": "NOT_READY", "detail": "no leader"}]}
+                """, "[]", "{\"skipped\": [], \"servedPerNamespace\": {}}");
+        assertThat(late.lines().findFirst().orElseThrow()).isEqualTo("Readiness: answering istiod (released at the "
+                + "bound after 120000 ms with data missing); not ready now: naming-persistent (no leader)");
+    }
+
+    @Test
     void noIstiodAndNothingSkippedAreSaidSo() {
         String out = MeshStatus.render("[]", "{\"skipped\": [], \"servedPerNamespace\": {}}");
         assertThat(out).contains("No istiod is connected.").contains("Skipped services: none");
