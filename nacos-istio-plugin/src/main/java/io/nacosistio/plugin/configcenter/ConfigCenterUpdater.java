@@ -2,6 +2,7 @@ package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.index.ChangeDebouncer;
+import io.nacosistio.plugin.index.Debounce;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.source.ConfigItem;
@@ -46,7 +47,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
      *                   them win over registry-derived ones)
      */
     public ConfigCenterUpdater(ConfigSource source, ConfigCenterIndex index, Map<IstioKind, SetPublisher> publishers,
-            ConfigMetrics metrics, long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis) {
+            ConfigMetrics metrics, Debounce debounce, long resyncIntervalMillis) {
         this.source = source;
         this.index = index;
         this.publishers = publishers;
@@ -57,7 +58,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.debouncer = new ChangeDebouncer<>(executor, quietPeriodMillis, maxDelayMillis, System::nanoTime,
+        this.debouncer = new ChangeDebouncer<>(executor, debounce, System::nanoTime,
                 this::processBatch);
     }
 

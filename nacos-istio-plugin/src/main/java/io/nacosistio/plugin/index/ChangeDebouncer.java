@@ -14,8 +14,11 @@ import java.util.function.LongSupplier;
  * pending change. The max delay bounds when a change is handed over <em>and processed</em>: a batch
  * forced by it starts early by as long as the previous batch took to process (never earlier than the
  * quiet period), so that under continuous churn its result is out by the max delay rather than one
- * processing time after it. At most one timer is armed at any time: an event never creates a thread
- * or a timer of its own, and nothing runs while nothing changes.
+ * processing time after it. With the leading edge on, the first change after a whole quiet period without
+ * one is handed over at once (an isolated change does not wait for a quiet period that is already there);
+ * the changes that follow it within the quiet period are coalesced as above, so a burst costs at most one
+ * extra batch. At most one timer is armed at any time: an event never creates a thread or a timer of its
+ * own, and nothing runs while nothing changes.
  *
  * <p>Threading: {@link #markDirty} is called from any thread and only touches state under this
  * object's lock; the batch consumer always runs on the given single-thread executor.
@@ -25,26 +28,25 @@ public final class ChangeDebouncer<K> {
     private final ScheduledExecutorService executor;
     private final long quietNanos;
     private final long maxDelayNanos;
+    private final boolean leadingEdge;
     private final LongSupplier nanoClock;
     private final Consumer<Set<K>> batchConsumer;
 
     private Set<K> pending = new LinkedHashSet<>();
     private long firstPendingAt;
     private long lastChangeAt;
+    private boolean changedBefore;
+    private boolean handOverAtOnce;
     private ScheduledFuture<?> armed;
-    private boolean flushRequested;
     /** How long the batch consumer took last time; written and read on the executor thread only. */
     private long lastBatchNanos;
 
-    public ChangeDebouncer(ScheduledExecutorService executor, long quietMillis, long maxDelayMillis,
-            LongSupplier nanoClock, Consumer<Set<K>> batchConsumer) {
-        if (quietMillis < 0 || maxDelayMillis < quietMillis) {
-            throw new IllegalArgumentException(
-                    "need 0 <= quiet period <= max delay, got " + quietMillis + " ms and " + maxDelayMillis + " ms");
-        }
+    public ChangeDebouncer(ScheduledExecutorService executor, Debounce timing, LongSupplier nanoClock,
+            Consumer<Set<K>> batchConsumer) {
         this.executor = executor;
-        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietMillis);
-        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
+        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(timing.quietMillis);
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(timing.maxDelayMillis);
+        this.leadingEdge = timing.leadingEdge;
         this.nanoClock = nanoClock;
         this.batchConsumer = batchConsumer;
     }
@@ -52,23 +54,21 @@ public final class ChangeDebouncer<K> {
     /** Records a change; the key is handed over in a later batch. */
     public synchronized void markDirty(K key) {
         long now = nanoClock.getAsLong();
+        boolean afterQuiet = !changedBefore || now - lastChangeAt >= quietNanos;
         if (pending.isEmpty()) {
             firstPendingAt = now;
         }
         pending.add(key);
         lastChangeAt = now;
+        changedBefore = true;
         if (armed == null) {
-            arm(quietNanos);
+            if (leadingEdge && afterQuiet) {
+                handOverAtOnce = true;
+                arm(0);
+            } else {
+                arm(quietNanos);
+            }
         }
-    }
-
-    /** Hands every pending key over as soon as the executor is free, skipping the quiet period. */
-    public synchronized void flushNow() {
-        if (armed != null) {
-            armed.cancel(false);
-        }
-        flushRequested = true;
-        arm(0);
     }
 
     /** Keys waiting for the next batch (for the debug view). */
@@ -85,7 +85,7 @@ public final class ChangeDebouncer<K> {
         synchronized (this) {
             armed = null;
             if (pending.isEmpty()) {
-                flushRequested = false;
+                handOverAtOnce = false;
                 return;
             }
             long now = nanoClock.getAsLong();
@@ -93,12 +93,12 @@ public final class ChangeDebouncer<K> {
             long lead = Math.min(lastBatchNanos, maxDelayNanos - quietNanos);
             long deadline = firstPendingAt + maxDelayNanos - lead;
             long dueAt = Math.min(quietEndsAt, deadline);
-            if (now < dueAt && !flushRequested) {
+            if (now < dueAt && !handOverAtOnce) {
                 // Changes kept arriving during the quiet period: wait for quiet, but never past the deadline.
                 arm(dueAt - now);
                 return;
             }
-            flushRequested = false;
+            handOverAtOnce = false;
             batch = pending;
             pending = new LinkedHashSet<>();
         }

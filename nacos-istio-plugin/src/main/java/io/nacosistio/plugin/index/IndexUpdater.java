@@ -49,7 +49,7 @@ public final class IndexUpdater implements AutoCloseable {
     private final AtomicReference<IndexView> lastView = new AtomicReference<>();
 
     public IndexUpdater(RegistrySource source, ServiceEntryIndex index, SetPublisher cache, IndexMetrics metrics,
-            long quietPeriodMillis, long maxDelayMillis, long resyncIntervalMillis, long membershipCheckMillis) {
+            Debounce debounce, long resyncIntervalMillis, long membershipCheckMillis) {
         this.source = source;
         this.index = index;
         this.cache = cache;
@@ -61,7 +61,7 @@ public final class IndexUpdater implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.debouncer = new ChangeDebouncer<>(executor, quietPeriodMillis, maxDelayMillis, System::nanoTime,
+        this.debouncer = new ChangeDebouncer<>(executor, debounce, System::nanoTime,
                 this::processBatch);
         this.lastView.set(index.view());
     }

@@ -109,8 +109,8 @@ public final class MeshPlugin implements AutoCloseable {
             cache.holdAnswers();
         }
         ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
-        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.quietPeriodMillis,
-                settings.maxDelayMillis, settings.resyncIntervalMillis, settings.membershipCheckMillis);
+        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.debounce,
+                settings.resyncIntervalMillis, settings.membershipCheckMillis);
         parts.add(updater);
         if (addressTable != null) {
             addressTable.watch(updater::addressTableChanged);
@@ -278,8 +278,8 @@ public final class MeshPlugin implements AutoCloseable {
         // Config-center ServiceEntries keep the addresses they declare; registry VIPs give way to them.
         publishers.put(IstioKind.SERVICE_ENTRY, new DeclaringPublisher(
                 layers.layer(LayeredPublisher.Layer.CONFIG_CENTER), updater));
-        configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics, settings.quietPeriodMillis,
-                settings.maxDelayMillis, settings.configResyncIntervalMillis);
+        configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics, settings.debounce,
+                settings.configResyncIntervalMillis);
         parts.add(configCenter);
         long started = System.nanoTime();
         configCenter.start();

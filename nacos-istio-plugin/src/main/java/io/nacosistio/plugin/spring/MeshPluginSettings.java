@@ -3,6 +3,7 @@ package io.nacosistio.plugin.spring;
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.convert.MappingOptions;
 import io.nacosistio.plugin.convert.SelectionRules;
+import io.nacosistio.plugin.index.Debounce;
 import io.nacosistio.plugin.server.ClientNetworks;
 import io.nacosistio.plugin.server.McpServerOptions;
 
@@ -18,8 +19,7 @@ final class MeshPluginSettings {
 
     final McpServerOptions server;
     final MappingOptions mapping;
-    final long quietPeriodMillis;
-    final long maxDelayMillis;
+    final Debounce debounce;
     final long resyncIntervalMillis;
     final long membershipCheckMillis;
     final int debugPort;
@@ -99,8 +99,8 @@ final class MeshPluginSettings {
                         .optIn(p.bool(PREFIX + "selector.opt-in", false))
                         .build())
                 .build();
-        quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
-        maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);
+        long quietPeriodMillis = p.millis(PREFIX + "index.quiet-period", 100);
+        long maxDelayMillis = p.millis(PREFIX + "index.max-delay", 1000);
         resyncIntervalMillis = p.millis(PREFIX + "index.resync-interval", 300_000);
         membershipCheckMillis = p.millis(PREFIX + "index.membership-check-interval", 5_000);
         debugPort = p.port(PREFIX + "debug.port", 18849);
@@ -109,6 +109,7 @@ final class MeshPluginSettings {
             throw new IllegalArgumentException(PREFIX + "index.max-delay (" + maxDelayMillis
                     + " ms) must not be shorter than " + PREFIX + "index.quiet-period (" + quietPeriodMillis + " ms)");
         }
+        debounce = Debounce.of(quietPeriodMillis, maxDelayMillis, p.bool(PREFIX + "index.leading-edge", true));
         configCenterEnabled = p.bool(PREFIX + "config.enabled", true);
         configGroup = p.string(PREFIX + "config.group", "istio");
         if (configCenterEnabled && configGroup.trim().isEmpty()) {

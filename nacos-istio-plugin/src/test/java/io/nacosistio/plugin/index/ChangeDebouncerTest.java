@@ -22,7 +22,7 @@ class ChangeDebouncerTest {
     private final AtomicLong clock = new AtomicLong();
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final List<Set<String>> batches = new ArrayList<>();
-    private final ChangeDebouncer<String> debouncer = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get,
+    private final ChangeDebouncer<String> debouncer = new ChangeDebouncer<>(scheduler, Debounce.trailing(100, 1000), clock::get,
             batches::add);
 
     @AfterEach
@@ -64,7 +64,7 @@ class ChangeDebouncerTest {
     @Test
     void underChurnStartsABatchEarlyByTheLastBatchsProcessingTime() {
         List<Long> handedOverAt = new ArrayList<>();
-        ChangeDebouncer<String> slow = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get, batch -> {
+        ChangeDebouncer<String> slow = new ChangeDebouncer<>(scheduler, Debounce.trailing(100, 1000), clock::get, batch -> {
             handedOverAt.add(clock.get());
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200)); // the batch takes 200 ms to process
         });
@@ -84,7 +84,7 @@ class ChangeDebouncerTest {
     @Test
     void aSlowBatchNeverShortensTheNextWaitBelowTheQuietPeriod() {
         List<Long> handedOverAt = new ArrayList<>();
-        ChangeDebouncer<String> verySlow = new ChangeDebouncer<>(scheduler, 100, 1000, clock::get, batch -> {
+        ChangeDebouncer<String> verySlow = new ChangeDebouncer<>(scheduler, Debounce.trailing(100, 1000), clock::get, batch -> {
             handedOverAt.add(clock.get());
             clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
         });
@@ -112,14 +112,6 @@ class ChangeDebouncerTest {
     }
 
     @Test
-    void flushNowSkipsTheQuietPeriod() {
-        debouncer.markDirty("a");
-        debouncer.flushNow();
-        scheduler.advanceMillis(0);
-        assertThat(batches).containsExactly(Set.of("a"));
-    }
-
-    @Test
     void nothingRunsWhenNothingChanges() {
         scheduler.advanceMillis(10_000);
         assertThat(batches).isEmpty();
@@ -128,8 +120,68 @@ class ChangeDebouncerTest {
 
     @Test
     void rejectsAMaxDelayShorterThanTheQuietPeriod() {
-        assertThatThrownBy(() -> new ChangeDebouncer<String>(scheduler, 500, 100, clock::get, b -> { }))
+        assertThatThrownBy(() -> Debounce.leading(500, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quiet period");
+    }
+
+    @Test
+    void withTheLeadingEdgeTheFirstChangeAfterAQuietSpellGoesAtOnce() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        leading.markDirty("a");
+        scheduler.advanceMillis(0);
+        assertThat(batches).containsExactly(Set.of("a"));
+
+        scheduler.advanceMillis(100);
+        leading.markDirty("b");
+        scheduler.advanceMillis(0);
+        assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a"), Set.of("b"));
+    }
+
+    @Test
+    void withTheLeadingEdgeChangesFollowingWithinTheQuietPeriodAreCoalesced() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        leading.markDirty("a");
+        scheduler.advanceMillis(0);
+        scheduler.advanceMillis(10);
+        leading.markDirty("b");
+        scheduler.advanceMillis(30);
+        leading.markDirty("c");
+        scheduler.advanceMillis(99);
+        assertThat(batches).as("b and c wait for quiet").containsExactly(Set.of("a"));
+        scheduler.advanceMillis(1);
+        assertThat(batches).containsExactly(Set.of("a"), Set.of("b", "c"));
+    }
+
+    @Test
+    void withTheLeadingEdgeChurnGetsOneBatchPerMaxDelayPlusTheLeadingOne() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        for (int i = 0; i < 60; i++) {
+            leading.markDirty("k" + i);
+            scheduler.advanceMillis(50);
+        }
+        // 3,000 ms of changes 50 ms apart: the leading batch at 0, then the max delay (1,000 ms) forces one
+        // batch per second, exactly as without the leading edge.
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0)).containsExactly("k0");
+        assertThat(batches.get(1)).hasSize(20);
+        assertThat(scheduler.armedTimers()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void withTheLeadingEdgeAChangeLessThanAQuietPeriodAfterTheLastOneWaits() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        leading.markDirty("a");
+        scheduler.advanceMillis(0);
+        scheduler.advanceMillis(99);
+        leading.markDirty("b");
+        scheduler.advanceMillis(0);
+        assertThat(batches).containsExactly(Set.of("a"));
+        scheduler.advanceMillis(100);
+        assertThat(batches).containsExactly(Set.of("a"), Set.of("b"));
+    }
+
+    private ChangeDebouncer<String> leading(java.util.function.Consumer<Set<String>> consumer) {
+        return new ChangeDebouncer<>(scheduler, Debounce.leading(100, 1000), clock::get, consumer);
     }
 
     /** A scheduler whose delayed tasks run on the test thread when the manual clock passes their time. */

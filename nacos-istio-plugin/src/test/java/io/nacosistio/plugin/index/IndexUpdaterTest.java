@@ -85,14 +85,14 @@ class IndexUpdaterTest {
     void initialSnapshotIsPublishedBeforeStartReturns() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
         registry.services.put(key("b"), new RegistryService(key("b"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, 20, 200, 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
         updater.start();
         assertThat(names()).containsExactly("ns/a", "ns/b");
     }
 
     @Test
     void changesArePublishedAsOneSetAndTheCacheWatchersAreTold() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, 20, 200, 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
         updater.start();
         CountDownLatch told = new CountDownLatch(1);
         cache.watch(kind -> {
@@ -111,7 +111,7 @@ class IndexUpdaterTest {
     @Test
     void aServiceThatCannotBeReadKeepsWhatWasServedAndOthersStillFlow() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, 20, 200, 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
         updater.start();
         registry.failures.put(key("a"), new IllegalStateException("storage unavailable"));
         registry.listener.serviceChanged(key("a"));
@@ -122,7 +122,7 @@ class IndexUpdaterTest {
 
     @Test
     void reconciliationHealsALostNotification() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, 20, 200, 50, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 50, 0);
         updater.start();
         registry.services.put(key("silent"), new RegistryService(key("silent"), 0, Map.of(), List.of()));
         awaitNames("ns/silent");
@@ -131,7 +131,7 @@ class IndexUpdaterTest {
     @Test
     void membershipCheckNoticesAServiceDeletedWithoutAnEvent() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, 20, 200, 0, 30);
+        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 30);
         updater.start();
         registry.services.remove(key("a"));
         awaitNames();
