@@ -94,6 +94,7 @@ public final class IstiodLikeClient implements AutoCloseable {
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final List<Received> history = new CopyOnWriteArrayList<>();
     private final Set<String> nackNext = ConcurrentHashMap.newKeySet();
+    private final Set<String> nackEvery = ConcurrentHashMap.newKeySet();
     /** Resource names subscribed per type; absent or empty = wildcard. */
     private final Map<String, List<String>> subscribed = new ConcurrentHashMap<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -169,6 +170,11 @@ public final class IstiodLikeClient implements AutoCloseable {
     /** The next response of this type is answered with a NACK instead of an ACK. */
     public void nackNext(String typeUrl) {
         nackNext.add(typeUrl);
+    }
+
+    /** Every response of this type from now on is answered with a NACK. */
+    public void nackEvery(String typeUrl) {
+        nackEvery.add(typeUrl);
     }
 
     /** Sends a request with an old nonce, as a confused client would. */
@@ -334,7 +340,7 @@ public final class IstiodLikeClient implements AutoCloseable {
             DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
                     .setResponseNonce(response.getNonce()).setVersionInfo(response.getVersionInfo()).setNode(node)
                     .addAllResourceNames(subscribed.getOrDefault(response.getTypeUrl(), List.of()));
-            if (nackNext.remove(response.getTypeUrl())) {
+            if (nackNext.remove(response.getTypeUrl()) || nackEvery.contains(response.getTypeUrl())) {
                 reply.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3)
                         .setMessage("rejected by the test").build());
             }

@@ -15,15 +15,19 @@ import java.util.function.LongSupplier;
  * forced by it starts early by as long as the previous batch took to process (never earlier than the
  * quiet period), so that under continuous churn its result is out by the max delay rather than one
  * processing time after it. With the leading edge on, the first change after a whole quiet period without
- * one is handed over at once (an isolated change does not wait for a quiet period that is already there);
- * the changes that follow it within the quiet period are coalesced as above, so a burst costs at most one
- * extra batch. At most one timer is armed at any time: an event never creates a thread or a timer of its
+ * one is handed over after a short gathering window instead (an isolated change does not wait for a quiet
+ * period that is already there); the window takes in the other events of the same operation, since Nacos
+ * publishes one registration as several events a few milliseconds apart. The changes that follow within the
+ * quiet period are coalesced as above, so a burst costs at most one extra batch. At most one timer is armed at any time: an event never creates a thread or a timer of its
  * own, and nothing runs while nothing changes.
  *
  * <p>Threading: {@link #markDirty} is called from any thread and only touches state under this
  * object's lock; the batch consumer always runs on the given single-thread executor.
  */
 public final class ChangeDebouncer<K> {
+
+    /** How long a leading-edge batch gathers the events that come with its first one. */
+    static final long LEADING_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final ScheduledExecutorService executor;
     private final long quietNanos;
@@ -64,7 +68,7 @@ public final class ChangeDebouncer<K> {
         if (armed == null) {
             if (leadingEdge && afterQuiet) {
                 handOverAtOnce = true;
-                arm(0);
+                arm(Math.min(LEADING_GATHER_NANOS, quietNanos));
             } else {
                 arm(quietNanos);
             }

@@ -125,23 +125,28 @@ class ChangeDebouncerTest {
     }
 
     @Test
-    void withTheLeadingEdgeTheFirstChangeAfterAQuietSpellGoesAtOnce() {
+    void withTheLeadingEdgeTheFirstChangeAfterAQuietSpellGoesAfterTheGatheringWindowOnly() {
         ChangeDebouncer<String> leading = leading(batches::add);
         leading.markDirty("a");
-        scheduler.advanceMillis(0);
-        assertThat(batches).containsExactly(Set.of("a"));
+        scheduler.advanceMillis(5);
+        leading.markDirty("a2");
+        scheduler.advanceMillis(4);
+        assertThat(batches).isEmpty();
+        scheduler.advanceMillis(1);
+        assertThat(batches).as("what came within the window goes with it").containsExactly(Set.of("a", "a2"));
 
-        scheduler.advanceMillis(100);
+        scheduler.advanceMillis(95);
         leading.markDirty("b");
-        scheduler.advanceMillis(0);
-        assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a"), Set.of("b"));
+        scheduler.advanceMillis(10);
+        assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a", "a2"),
+                Set.of("b"));
     }
 
     @Test
     void withTheLeadingEdgeChangesFollowingWithinTheQuietPeriodAreCoalesced() {
         ChangeDebouncer<String> leading = leading(batches::add);
         leading.markDirty("a");
-        scheduler.advanceMillis(0);
+        scheduler.advanceMillis(10);
         scheduler.advanceMillis(10);
         leading.markDirty("b");
         scheduler.advanceMillis(30);
@@ -159,7 +164,7 @@ class ChangeDebouncerTest {
             leading.markDirty("k" + i);
             scheduler.advanceMillis(50);
         }
-        // 3,000 ms of changes 50 ms apart: the leading batch at 0, then the max delay (1,000 ms) forces one
+        // 3,000 ms of changes 50 ms apart: the leading batch at 10 ms, then the max delay (1,000 ms) forces one
         // batch per second, exactly as without the leading edge.
         assertThat(batches).hasSize(3);
         assertThat(batches.get(0)).containsExactly("k0");
@@ -171,13 +176,22 @@ class ChangeDebouncerTest {
     void withTheLeadingEdgeAChangeLessThanAQuietPeriodAfterTheLastOneWaits() {
         ChangeDebouncer<String> leading = leading(batches::add);
         leading.markDirty("a");
-        scheduler.advanceMillis(0);
-        scheduler.advanceMillis(99);
+        scheduler.advanceMillis(10);
+        scheduler.advanceMillis(89);
         leading.markDirty("b");
-        scheduler.advanceMillis(0);
+        scheduler.advanceMillis(10);
         assertThat(batches).containsExactly(Set.of("a"));
-        scheduler.advanceMillis(100);
+        scheduler.advanceMillis(90);
         assertThat(batches).containsExactly(Set.of("a"), Set.of("b"));
+    }
+
+    @Test
+    void theGatheringWindowIsNeverLongerThanTheQuietPeriod() {
+        ChangeDebouncer<String> shortQuiet = new ChangeDebouncer<>(scheduler, Debounce.leading(4, 1000), clock::get,
+                batches::add);
+        shortQuiet.markDirty("a");
+        scheduler.advanceMillis(4);
+        assertThat(batches).containsExactly(Set.of("a"));
     }
 
     private ChangeDebouncer<String> leading(java.util.function.Consumer<Set<String>> consumer) {
