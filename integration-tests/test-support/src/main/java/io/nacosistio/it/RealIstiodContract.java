@@ -398,6 +398,13 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         }
     }
 
+    /** {@code spec.addresses} of the ServiceEntry of Nacos service {@code service}, as istiod stores it. */
+    private static List<String> addresses(Istiod.Seen seen, String service) {
+        List<String> addresses = new ArrayList<>();
+        seen.byAnnotation(SERVICE, service).orElseThrow().spec().path("addresses").forEach(a -> addresses.add(a.asText()));
+        return addresses;
+    }
+
     private static void assertPorts(JsonNode spec, String... nameNumberProtocol) {
         assertThat(StreamSupport.stream(spec.path("ports").spliterator(), false)
                 .map(p -> p.path("name").asText() + ":" + p.path("number").asInt() + ":" + p.path("protocol").asText())
@@ -541,8 +548,11 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
             stays.registerInstance("restart-stays", instance("10.104.0.1", 8080, 1, Map.of()));
             leaves.registerInstance("restart-leaves", instance("10.104.0.2", 8080, 1, Map.of()));
             watcher.awaitSynced();
-            watcher.awaitConfigs(SE, s -> endpoint(s, "restart-stays", "10.104.0.1").isPresent()
+            Istiod.Seen before = watcher.awaitConfigs(SE, s -> endpoint(s, "restart-stays", "10.104.0.1").isPresent()
                     && endpoint(s, "restart-leaves", "10.104.0.2").isPresent(), 10_000, "both services before the restart");
+            List<String> staysVip = addresses(before, "restart-stays");
+            List<String> leavesVip = addresses(before, "restart-leaves");
+            assertThat(staysVip).hasSize(1).doesNotContainAnyElementsOf(leavesVip);
 
             child.close();
             long stopped = System.nanoTime();
@@ -558,9 +568,14 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
                     "restart-stays back (the client re-registers it) and restart-leaves gone");
             long convergedMillis = TimeUnit.NANOSECONDS.toMillis(converged.nanoTime() - stopped);
             long afterBackMillis = TimeUnit.NANOSECONDS.toMillis(converged.nanoTime() - back);
+            // As istiod stores it, a host keeps its VIP across the restart (the address table lives in Nacos config).
+            assertThat(addresses(converged, "restart-stays")).isEqualTo(staysVip);
             stays.registerInstance("restart-new", instance("10.104.0.3", 8080, 1, Map.of()));
-            watcher.awaitConfigs(SE, s -> endpoint(s, "restart-new", "10.104.0.3").isPresent(), CHANGE_BOUND_MILLIS,
-                    "a service registered after the restart");
+            Istiod.Seen after = watcher.awaitConfigs(SE, s -> endpoint(s, "restart-new", "10.104.0.3").isPresent(),
+                    CHANGE_BOUND_MILLIS, "a service registered after the restart");
+            // A new host gets neither a live VIP nor the one restart-leaves freed (it is on hold for its host).
+            assertThat(addresses(after, "restart-new")).hasSize(1).doesNotContainAnyElementsOf(staysVip)
+                    .doesNotContainAnyElementsOf(leavesVip);
             System.out.printf("E2E-RESTART istio=%s nacos=%s stop_to_converged_ms=%d nacos_boot_ms=%d"
                     + " nacos_up_to_converged_ms=%d%n", binary.label(), nacos.version(), convergedMillis,
                     child.bootMillis(), afterBackMillis);
