@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * What the data plane gets from Nacos through a real istiod (the pin chosen by {@code -Distiod.version}): a client
@@ -216,31 +217,21 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     @Order(4)
     void onlyAPortOrHostChangeCostsIstiodAFullPush() throws Exception {
         watchOrdersEndpoints();
-        // Instance-only changes: a new instance, a weight change, a removed instance. Each attempt changes
-        // something new (another address, another weight), in case an attempt has to be repeated.
+        // Instance-only changes: a new instance, a removed instance (a weight change: below). Each attempt
+        // changes something new (another address), in case an attempt has to be repeated.
         Instance extra = instance("10.110.2.1", 9090, 1, Map.of("protocol", "grpc", "version", "v2"));
         Map<String, Long> added = measurePush("instance added", List.of(ORDERS_HOST), null, attempt -> {
             extra.setIp("10.110.2." + attempt);
             changes.registerInstance(ORDERS, extra);
         }, attempt -> endpointsOf(sidecar, ORDERS_CLUSTER).containsKey(extra.getIp() + ":9090"));
-        Map<String, Long> weighted = measurePush("weight changed", List.of(ORDERS_HOST), null, attempt -> {
-            extra.setWeight(4 + attempt);
-            changes.registerInstance(ORDERS, extra);
-        }, attempt -> weightOf(ORDERS_CLUSTER, extra.getIp() + ":9090")
-                == (4 + attempt) * weightOf(ORDERS_CLUSTER, "10.110.0.1:9090"));
         Map<String, Long> removed = measurePush("instance removed", List.of(ORDERS_HOST), attempt -> {
             changes.registerInstance(ORDERS, extra);
             awaitTrue(() -> endpointsOf(sidecar, ORDERS_CLUSTER).containsKey(extra.getIp() + ":9090"), 10_000,
                     "the instance back before removing it again");
         }, attempt -> changes.deregisterInstance(ORDERS, extra),
                 attempt -> !endpointsOf(sidecar, ORDERS_CLUSTER).containsKey(extra.getIp() + ":9090"));
-        for (Map<String, Long> change : List.of(added, weighted, removed)) {
-            assertThat(change.get("eds")).as("EDS pushes %s", change).isGreaterThanOrEqualTo(1);
-            assertThat(change.get("cds") + change.get("lds") + change.get("rds"))
-                    .as("full-push types for an instance-only change %s", change).isZero();
-            assertThat(change.get("trigger:service") + change.get("trigger:config"))
-                    .as("full-push triggers for an instance-only change %s", change).isZero();
-            assertThat(change.get("received:cds") + change.get("received:lds")).as("the sidecar got %s", change).isZero();
+        for (Map<String, Long> change : List.of(added, removed)) {
+            assertEndpointsOnly(change);
         }
 
         // A port change: the service's instances move from 8080 to 8081 in one registration.
@@ -312,6 +303,50 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         System.out.printf("the sidecar's name table maps %d Nacos hosts to their VIPs, e.g. %s -> %s%n", vips.size(),
                 ORDERS_HOST, sidecar.nameTable().get(ORDERS_HOST).ips());
         changes.deregisterInstance("dp-dns", instance("10.113.0.1", 8080, 1, Map.of()));
+    }
+
+    /** A weight change in Nacos is an incremental push too, like {@link #onlyAPortOrHostChangeCostsIstiodAFullPush}. */
+    @Test
+    @Order(6)
+    void aWeightChangeInNacosIsAnEndpointsOnlyPush() throws Exception {
+        watchOrdersEndpoints();
+        Instance reweighed = instance("10.110.3.1", 9090, 1, Map.of("protocol", "grpc", "version", "v2"));
+        changes.registerInstance(ORDERS, reweighed);
+        try {
+            awaitTrue(() -> endpointsOf(sidecar, ORDERS_CLUSTER).containsKey("10.110.3.1:9090"), 10_000,
+                    "the instance to reweigh");
+            assumeWeightOnlyChangesArePushed();
+            // Each attempt sets another weight, in case one has to be repeated.
+            Map<String, Long> change = measurePush("weight changed", List.of(ORDERS_HOST), null, attempt -> {
+                reweighed.setWeight(4 + attempt);
+                changes.registerInstance(ORDERS, reweighed);
+            }, attempt -> weightOf(ORDERS_CLUSTER, "10.110.3.1:9090")
+                    == (4 + attempt) * weightOf(ORDERS_CLUSTER, "10.110.0.1:9090"));
+            assertEndpointsOnly(change);
+        } finally {
+            changes.deregisterInstance(ORDERS, reweighed);
+        }
+    }
+
+    private static void assertEndpointsOnly(Map<String, Long> change) {
+        assertThat(change.get("eds")).as("EDS pushes %s", change).isGreaterThanOrEqualTo(1);
+        assertThat(change.get("cds") + change.get("lds") + change.get("rds"))
+                .as("full-push types for an instance-only change %s", change).isZero();
+        assertThat(change.get("trigger:service") + change.get("trigger:config"))
+                .as("full-push triggers for an instance-only change %s", change).isZero();
+        assertThat(change.get("received:cds") + change.get("received:lds")).as("the sidecar got %s", change).isZero();
+    }
+
+    /**
+     * The legacy pin (1.22) lacks pushing an endpoint whose weight alone changed: its endpoint index
+     * ({@code pilot/pkg/model/endpointshards.go}) pushes only endpoints that were added, removed or changed health,
+     * so a new Nacos weight reaches proxies only with that service's next push for another reason. Later istiod
+     * compares whole endpoints.
+     */
+    private void assumeWeightOnlyChangesArePushed() {
+        assumeFalse(binary.label().startsWith("1.22"), "istiod " + binary.label() + " lacks pushing a weight-only"
+                + " endpoint change: its endpoint index pushes an endpoint only when it is added, removed or changes"
+                + " health (pilot/pkg/model/endpointshards.go), so a weight changed in Nacos is not pushed");
     }
 
     /**
@@ -512,6 +547,15 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         MeshApps apps = meshApps();
         apps.serve("west", WEIGHTED, "127.0.0.31", port, 9, "region-w/zone-w1/rack-w1");
         apps.serve("east", WEIGHTED, "127.0.0.32", port, 1, "region-e/zone-e1/rack-e1");
+        try {
+            splitByLocalityWeights(apps, target, cluster);
+        } finally {
+            apps.stop("west");
+            apps.stop("east");
+        }
+    }
+
+    private void splitByLocalityWeights(MeshApps apps, String target, String cluster) throws Exception {
 
         // What istiod sends (the sidecar's EDS is the proxyless client's too): one locality per instance, weighted
         // by the sum of its endpoints' weights (Nacos weight x 100).
@@ -528,6 +572,7 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         assertThat(ninety.percent("west")).isBetween(85.0, 95.0);
         callFigures.add("locality_9_1=" + ninety.byInstance());
 
+        assumeWeightOnlyChangesArePushed();
         long changed = System.nanoTime();
         apps.weigh("west", 1);
         sidecar.await(SidecarXds.EDS, s -> localityWeights(s, cluster).equals(
@@ -542,8 +587,6 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
         assertThat(half.percent("west")).isBetween(45.0, 55.0);
         callFigures.add("locality_1_1=" + half.byInstance());
         callFigures.add("weight_change_followed_ms=" + followMillis);
-        apps.stop("west");
-        apps.stop("east");
     }
 
     /** The mesh applications' JVM, started on first use and ended with the class. */
