@@ -1,6 +1,5 @@
 package io.nacosistio.plugin.configcenter;
 
-import com.google.protobuf.Timestamp;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.document.ConfigDocuments;
@@ -271,20 +270,11 @@ public final class ConfigCenterIndex {
         }
         digest.update(body.toByteArray());
         String version = Sha256.prefix(digest.digest(), 16);
-        return McpResource.of(id.kind(), id.name(), version, createTimeOf(item), labels, doc.annotations(),
+        // A fixed create_time, not the one Nacos stores with the config: Nacos 3's embedded storage stamps that
+        // (NOW()) on each node as the node applies the replicated write, milliseconds apart, and two nodes
+        // serving different bytes for one document would make istiod re-store it whenever it moves between them.
+        return McpResource.of(id.kind(), id.name(), version, McpResource.FIXED_CREATE_TIME, labels, doc.annotations(),
                 body);
-    }
-
-    /**
-     * The config's creation time in Nacos (stored with the config, the same on every node); a config stored
-     * without one gets {@link McpResource#FIXED_CREATE_TIME}, never the time this node first saw it.
-     */
-    private static Timestamp createTimeOf(ConfigItem item) {
-        long millis = item.createdAtMillis();
-        if (millis <= 0) {
-            return McpResource.FIXED_CREATE_TIME;
-        }
-        return Timestamp.newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000).build();
     }
 
     private static void update(MessageDigest digest, String text) {
