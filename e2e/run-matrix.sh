@@ -2,7 +2,8 @@
 # The end-to-end matrix: every pinned istiod (e2e/istio-versions.properties) against the plugin in Nacos 3.1
 # and Nacos 2.3, with a keepalive soak of several minutes at istiod's default 30 s ping interval, plus the
 # same istiod against Nacos 3.1's built-in istio module side by side, and the data-plane tests (a sidecar's xDS and
-# proxyless gRPC calls) against every pin. Prints a summary table.
+# proxyless gRPC calls) against every pin, and the rolling restart of a three-member Nacos cluster under
+# continuous churn (each Nacos version, newest istiod; docs/cluster.md). Prints a summary table.
 #
 #   e2e/run-matrix.sh [soak-seconds]        (default 180)
 #
@@ -41,6 +42,18 @@ for v in $VERSIONS; do
     result=$([[ $rc -eq 0 ]] && echo PASS || echo FAIL)
     rows+=("$v|$nacos|$result|$((SECONDS - start)) s|$(grep -h '^E2E-RESULT' "$log" | tail -1 | sed 's/^E2E-RESULT //')|$(grep -h '^E2E-RESTART' "$log" | tail -1 | sed 's/^E2E-RESTART //')")
   done
+done
+
+# A three-member Nacos cluster: the smoke of the test command plus every member restarted in turn under churn.
+for nacos in nacos-3.1 nacos-2.3; do
+  log="$OUT/cluster-rolling-$nacos.log"
+  echo "matrix: Nacos cluster rolling restart x $nacos, istiod newest (log $log)"
+  start=$SECONDS
+  ./mvnw -B -ntp verify -pl "integration-tests/$nacos" -am -Dtest='ClusterIn*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Distiod.version=newest -De2e.cluster.rolling=true > "$log" 2>&1
+  rc=$?
+  [[ $rc -ne 0 ]] && status=1
+  rows+=("newest|$nacos cluster|$([[ $rc -eq 0 ]] && echo PASS || echo FAIL)|$((SECONDS - start)) s|$(grep -h '^CLUSTER-ROLLING' "$log" | tail -1 | sed 's/^CLUSTER-ROLLING //')|$(grep -h '^CLUSTER-RESTART' "$log" | tail -1 | sed 's/^CLUSTER-RESTART //')")
 done
 
 echo

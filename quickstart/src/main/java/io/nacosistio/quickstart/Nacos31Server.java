@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * "server" deployment (no console): startup phases through {@code NacosStartUpManager}, then the core
  * context ({@code NacosServerBasicApplication}, no web server) and the server web context
  * ({@code NacosServerWebApplication}) as its child. Standalone, embedded Derby storage under a home
- * directory, auth off. Whatever jars are on the class path (the plugin among them) are loaded the way
+ * directory, auth off; or, with {@code nacos.standalone=false}, a member of a cluster: the members listed in
+ * {@code <home>/conf/cluster.conf}, embedded Derby replicated over JRaft (Raft on the HTTP port minus 1000,
+ * cluster gRPC on the HTTP port plus 1001). Whatever jars are on the class path (the plugin among them) are loaded the way
  * Nacos loads {@code plugins/*.jar}.
  *
  * <p>What it takes, since the republished 3.1 artifacts have no {@code nacos-bootstrap} (its main class and
@@ -49,6 +51,11 @@ import java.util.stream.Stream;
  * Nacos shuts parts of it down: one JVM runs at most one of these, once.
  */
 public final class Nacos31Server implements AutoCloseable {
+
+    /** {@code false} makes this Nacos a cluster member; see {@link #writeClusterConf}. */
+    public static final String STANDALONE = "nacos.standalone";
+    /** The member's own address, as {@code cluster.conf} names it. */
+    public static final String SERVER_IP = "nacos.server.ip";
 
     private final Path home;
     private final boolean deleteHomeOnClose;
@@ -82,7 +89,16 @@ public final class Nacos31Server implements AutoCloseable {
     private void boot() {
         // Read by Nacos before Spring starts (EnvUtil, startup phases, logging).
         System.setProperty("nacos.home", home.toString());
-        System.setProperty("nacos.standalone", "true");
+        boolean standalone = !"false".equals(properties.get(STANDALONE));
+        System.setProperty(STANDALONE, Boolean.toString(standalone));
+        if (!standalone) {
+            // A cluster member: its embedded Derby is replicated over JRaft (Nacos asks for this system property).
+            System.setProperty("embeddedStorage", "true");
+        }
+        if (properties.containsKey(SERVER_IP)) {
+            // The address this member has in cluster.conf; read before Spring's environment exists.
+            System.setProperty(SERVER_IP, properties.get(SERVER_IP));
+        }
         System.setProperty("nacos.deployment.type", "server");
         System.setProperty("nacos.server.main.port", Integer.toString(httpPort));
         if (System.getProperty("nacos.logs.path") == null) {
@@ -107,6 +123,15 @@ public final class Nacos31Server implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Writes {@code <home>/conf/cluster.conf}, the member list a cluster member reads (one {@code ip:port} a
+     * line, this member's own address among them).
+     */
+    public static void writeClusterConf(Path home, List<String> members) throws IOException {
+        Files.createDirectories(home.resolve("conf"));
+        Files.write(home.resolve("conf").resolve("cluster.conf"), members);
     }
 
     private String[] arguments() {

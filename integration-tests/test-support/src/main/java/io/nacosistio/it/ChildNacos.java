@@ -24,28 +24,51 @@ public final class ChildNacos implements AutoCloseable {
 
     private static final long BOOT_TIMEOUT_SECONDS = 300;
 
+    private final String name;
+    private final int httpPort;
     private final Process process;
     private final Path logFile;
     private final Path serverLogs;
-    private final long bootMillis;
+    private final CompletableFuture<Boolean> ready;
+    private final long startedNanos;
+    private volatile long readyNanos;
+    private long bootMillis = -1;
 
-    private ChildNacos(Process process, Path logFile, Path serverLogs, long bootMillis) {
+    private ChildNacos(String name, int httpPort, Process process, Path logFile, Path serverLogs,
+            CompletableFuture<Boolean> ready, long startedNanos) {
+        this.name = name;
+        this.httpPort = httpPort;
         this.process = process;
         this.logFile = logFile;
         this.serverLogs = serverLogs;
-        this.bootMillis = bootMillis;
+        this.ready = ready;
+        this.startedNanos = startedNanos;
     }
 
     /** Starts Nacos and returns once it serves clients; fails with its output if it does not. */
     public static ChildNacos start(Class<? extends NacosLauncher.Provider> provider, String name, Path home,
             int httpPort, Map<String, String> properties) throws IOException, InterruptedException {
+        return launch(provider, name, home, httpPort, properties, List.of("-Xmx768m")).awaitReady();
+    }
+
+    /**
+     * Starts the JVM and returns at once; {@link #awaitReady()} waits until Nacos serves clients. Nodes of a
+     * Nacos cluster are launched together: none finishes booting before a majority of them runs.
+     *
+     * @param jvmOptions options of the child JVM before its main class, e.g. {@code -Xmx512m} or
+     *                   {@code -Dnacos.server.ip=127.0.0.1} (read by Nacos before its Spring environment exists)
+     */
+    public static ChildNacos launch(Class<? extends NacosLauncher.Provider> provider, String name, Path home,
+            int httpPort, Map<String, String> properties, List<String> jvmOptions) throws IOException {
         Path logDir = Paths.get("target", "child-nacos").toAbsolutePath();
         Files.createDirectories(logDir);
         Path logFile = logDir.resolve(name + ".log");
         // Nacos appends to its log files: a previous run's lines must not answer this run's log checks.
         TempDirs.delete(logDir.resolve(name + "-server-logs"));
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", testClassPath(),
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", testClassPath(),
                 "-Dnacos.logs.path=" + logDir.resolve(name + "-server-logs"),
                 "-DJM.LOG.PATH=" + logDir.resolve(name + "-client-logs"),
                 ChildNacosMain.class.getName(), provider.getName(), home.toString(), Integer.toString(httpPort)));
@@ -56,13 +79,21 @@ public final class ChildNacos implements AutoCloseable {
         }
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> copy(process, logFile, ready), "child-nacos-output-" + name);
+        ChildNacos child = new ChildNacos(name, httpPort, process, logFile, logDir.resolve(name + "-server-logs"),
+                new CompletableFuture<>(), started);
+        Thread pump = new Thread(child::copyOutput, "child-nacos-output-" + name);
         pump.setDaemon(true);
         pump.start();
+        return child;
+    }
+
+    /** Waits until Nacos serves clients; kills it and fails with its output if it does not within the boot timeout. */
+    public ChildNacos awaitReady() throws InterruptedException {
         boolean up;
         try {
             up = ready.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             up = false;
         }
@@ -71,10 +102,12 @@ public final class ChildNacos implements AutoCloseable {
             throw new AssertionError("Nacos (" + name + ") did not start within " + BOOT_TIMEOUT_SECONDS
                     + " s; its output is in " + logFile + ":\n" + tail(logFile));
         }
-        long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        System.out.printf("Nacos (%s) in its own JVM, pid %d, up in %d ms, HTTP %d%n", name, process.pid(), bootMillis,
-                httpPort);
-        return new ChildNacos(process, logFile, logDir.resolve(name + "-server-logs"), bootMillis);
+        if (bootMillis < 0) {
+            bootMillis = TimeUnit.NANOSECONDS.toMillis(readyNanos - startedNanos);
+            System.out.printf("Nacos (%s) in its own JVM, pid %d, up in %d ms, HTTP %d%n", name, process.pid(),
+                    bootMillis, httpPort);
+        }
+        return this;
     }
 
     /** Surefire hands a forked JVM its class path in this property; java.class.path may be a manifest-only jar. */
@@ -83,7 +116,7 @@ public final class ChildNacos implements AutoCloseable {
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
-    private static void copy(Process process, Path logFile, CompletableFuture<Boolean> ready) {
+    private void copyOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
             String line;
@@ -92,6 +125,7 @@ public final class ChildNacos implements AutoCloseable {
                 out.write('\n');
                 out.flush();
                 if (line.startsWith(ChildNacosMain.READY)) {
+                    readyNanos = System.nanoTime();
                     ready.complete(true);
                 }
             }
@@ -111,8 +145,25 @@ public final class ChildNacos implements AutoCloseable {
         }
     }
 
+    /** Milliseconds from the JVM's start to Nacos serving clients (after {@link #awaitReady()}). */
     public long bootMillis() {
         return bootMillis;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public Path logFile() {

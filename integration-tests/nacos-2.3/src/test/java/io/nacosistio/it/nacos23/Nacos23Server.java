@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Nacos 2.3 server in this JVM, standalone with embedded Derby storage, on Java 17.
+ * A real Nacos 2.3 server in this JVM, standalone with embedded Derby storage, on Java 17; with
+ * {@code nacos.standalone=false} a cluster member instead (members from {@code <home>/conf/cluster.conf},
+ * embedded Derby replicated over JRaft).
  *
  * <p>Nacos 2.3's server is assembled by its console module, whose {@code com.alibaba.nacos.Nacos} main class
  * and {@code application.properties} the republished 2.3 artifacts lack. This class takes the main class's
@@ -58,7 +60,16 @@ public class Nacos23Server implements NacosUnderTest {
      */
     public static NacosUnderTest start(Path home, int httpPort, Map<String, String> properties) {
         System.setProperty("nacos.home", home.toString());
-        System.setProperty("nacos.standalone", "true");
+        boolean standalone = !"false".equals(properties.get("nacos.standalone"));
+        System.setProperty("nacos.standalone", Boolean.toString(standalone));
+        if (!standalone) {
+            // A cluster member (members in <home>/conf/cluster.conf): embedded Derby replicated over JRaft.
+            System.setProperty("embeddedStorage", "true");
+        }
+        if (properties.containsKey("nacos.server.ip")) {
+            // The member's own address as cluster.conf names it; read before Spring's environment exists.
+            System.setProperty("nacos.server.ip", properties.get("nacos.server.ip"));
+        }
         if (System.getProperty("nacos.logs.path") == null) {
             // Server logs; tests point them into the build directory, since appenders outlive close().
             System.setProperty("nacos.logs.path", home.resolve("logs").toString());

@@ -20,7 +20,9 @@ final class Nacos31UnderTest implements NacosUnderTest {
     }
 
     static NacosUnderTest start(Path home, int httpPort, Map<String, String> properties) throws Exception {
-        return new Nacos31UnderTest(Nacos31Server.start(home, true, httpPort, properties));
+        // The caller owns the home and deletes it: a Nacos stopped and started again in a JVM of its own, alone or
+        // as a cluster member, must find its data (embedded storage, JRaft log, cluster.conf) where it left it.
+        return new Nacos31UnderTest(Nacos31Server.start(home, false, httpPort, properties));
     }
 
     @Override
