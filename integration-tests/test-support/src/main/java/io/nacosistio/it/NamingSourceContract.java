@@ -11,7 +11,6 @@ import io.nacosistio.plugin.source.ServiceKey;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -214,7 +213,6 @@ public abstract class NamingSourceContract implements NacosLauncher.Provider {
     }
 
     @Test
-    @Tag("slow")
     void theEmptyServiceCleanersRemovalIsNoticed() throws Exception {
         Instance only = instance("10.10.0.1", 8080, 1, "DEFAULT", Map.of());
         naming.registerInstance("src-cleaned", GROUP, only);
@@ -229,7 +227,6 @@ public abstract class NamingSourceContract implements NacosLauncher.Provider {
     }
 
     @Test
-    @Tag("slow")
     void aPersistentInstancesHealthCheckResultsAreNoticed() throws Exception {
         Instance persistent;
         try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -13,7 +13,6 @@ import istio.networking.v1alpha3.WorkloadEntryOuterClass.WorkloadEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -593,7 +592,6 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     }
 
     @Test
-    @Tag("slow")
     void theStreamSurvives35SecondsIdleWithTenSecondClientKeepalive() throws Exception {
         IstiodLikeClient client = connect(10).subscribe(IstiodLikeClient.ISTIO_124_TYPES);
         client.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 5_000);

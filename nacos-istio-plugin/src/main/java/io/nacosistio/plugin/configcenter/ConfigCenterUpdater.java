@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
+import io.nacosistio.plugin.concurrent.Shutdown;
 import io.nacosistio.plugin.index.ChangeDebouncer;
 import io.nacosistio.plugin.index.Debounce;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
@@ -109,10 +110,16 @@ public final class ConfigCenterUpdater implements AutoCloseable {
         return lastView.get();
     }
 
+    /**
+     * Stops notifications and the config thread; once this returns nothing of the updater runs (a batch or the
+     * warm-up under way is awaited), also when it is called because the plugin failed to start.
+     */
     @Override
     public void close() {
         source.stop();
-        executor.shutdownNow();
+        if (!Shutdown.now(executor, Shutdown.AWAIT_MILLIS)) {
+            LOG.warn("nacos-istio-plugin: the config-center thread did not stop within {} ms", Shutdown.AWAIT_MILLIS);
+        }
     }
 
     private void warmUp() {

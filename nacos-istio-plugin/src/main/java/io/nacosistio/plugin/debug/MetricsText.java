@@ -52,6 +52,8 @@ public final class MetricsText {
                 index.snapshotsPublished::get));
         m.add(PluginMeter.gauge("nacos_mesh_last_batch_seconds", "Duration of the last batch",
                 () -> index.lastBatchNanos.get() / 1e9));
+        m.add(PluginMeter.gauge("nacos_mesh_last_batch_services", "Services in the last batch",
+                index.lastBatchSize::get));
         m.add(PluginMeter.labelledGauge("nacos_mesh_serviceentries", "Served registry ServiceEntries per Nacos namespace",
                 "namespace", () -> view.get().servedPerNamespace()));
         m.add(PluginMeter.gauge("nacos_mesh_skipped_services", "Registry services currently not served",
@@ -67,6 +69,9 @@ public final class MetricsText {
         m.add(PluginMeter.counter("nacos_mesh_mcp_nacks", "NACKs received", server.nacks::get));
         m.add(PluginMeter.counter("nacos_mesh_mcp_stale_requests", "Requests with an outdated nonce, ignored",
                 server.staleRequests::get));
+        m.add(PluginMeter.counter("nacos_mesh_mcp_delta_streams_refused",
+                "Delta xDS streams refused with UNIMPLEMENTED (only state-of-the-world ADS is served)",
+                server.deltaRejected::get));
         m.add(PluginMeter.counter("nacos_mesh_mcp_unknown_type_urls",
                 "Subscriptions to type URLs the plugin does not know", server.unknownTypeUrls::get));
         m.add(PluginMeter.counter("nacos_mesh_mcp_connections_refused",
@@ -92,6 +97,8 @@ public final class MetricsText {
                 }));
         m.add(PluginMeter.counter("nacos_mesh_config_notifications", "Config change notifications received from Nacos",
                 config.changeNotifications::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_batches", "Debounced config-center batches processed",
+                config.batches::get));
         m.add(PluginMeter.counter("nacos_mesh_config_reads", "Configs read from Nacos", config.configsRead::get));
         m.add(PluginMeter.counter("nacos_mesh_config_read_failures", "Config reads or parses that failed",
                 config.readFailures::get));

@@ -75,11 +75,6 @@ public final class ChangeDebouncer<K> {
         }
     }
 
-    /** Keys waiting for the next batch (for the debug view). */
-    public synchronized int pendingCount() {
-        return pending.size();
-    }
-
     private void arm(long delayNanos) {
         armed = executor.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
     }

@@ -3,6 +3,7 @@ package io.nacosistio.plugin.index;
 import io.nacosistio.plugin.address.CommitResult;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.cache.SetPublisher;
+import io.nacosistio.plugin.concurrent.Shutdown;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.RegistrySource;
@@ -144,14 +145,13 @@ public final class IndexUpdater implements AutoCloseable {
         return lastView.get();
     }
 
-    public int pendingChanges() {
-        return debouncer.pendingCount();
-    }
-
+    /** Stops notifications and the index thread; once this returns nothing of the updater runs. */
     @Override
     public void close() {
         source.stop();
-        executor.shutdownNow();
+        if (!Shutdown.now(executor, Shutdown.AWAIT_MILLIS)) {
+            LOG.warn("nacos-istio-plugin: the index thread did not stop within {} ms", Shutdown.AWAIT_MILLIS);
+        }
     }
 
     private void reloadAddressesSafely() {

@@ -105,6 +105,10 @@ final class MeshPluginSettings {
         membershipCheckMillis = p.millis(PREFIX + "index.membership-check-interval", 5_000);
         debugPort = p.port(PREFIX + "debug.port", 18849);
         debugBindAddress = p.string(PREFIX + "debug.bind-address", "127.0.0.1");
+        if (debugPort > 0 && debugPort == this.server.port()) {
+            throw new IllegalArgumentException(PREFIX + "mcp.port and " + PREFIX + "debug.port are both " + debugPort
+                    + ": the MCP server and the debug endpoint each need a port of their own");
+        }
         if (maxDelayMillis < quietPeriodMillis) {
             throw new IllegalArgumentException(PREFIX + "index.max-delay (" + maxDelayMillis
                     + " ms) must not be shorter than " + PREFIX + "index.quiet-period (" + quietPeriodMillis + " ms)");

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IndexUpdaterTest {
 
     /** An in-memory registry standing in for Nacos: services can be put, removed and made to fail. */
-    static final class MemoryRegistry implements RegistrySource {
+    static class MemoryRegistry implements RegistrySource {
         final Map<ServiceKey, RegistryService> services = new ConcurrentHashMap<>();
         final Map<ServiceKey, RuntimeException> failures = new ConcurrentHashMap<>();
         volatile RegistryChangeListener listener;
@@ -118,6 +118,39 @@ class IndexUpdaterTest {
         registry.put(key("b"));
         awaitNames("ns/a", "ns/b");
         assertThat(metrics.readFailures.get()).isPositive();
+    }
+
+    @Test
+    void closeReturnsOnlyOnceTheBatchUnderWayHasFinishedAndTheIndexThreadIsGone() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean readFinished = new java.util.concurrent.atomic.AtomicBoolean();
+        MemoryRegistry slow = new MemoryRegistry() {
+            @Override
+            public Optional<RegistryService> read(ServiceKey key) {
+                if (key.serviceName().equals("slow")) {
+                    reading.countDown();
+                    // A read Nacos takes its time over, deaf to interrupts.
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    readFinished.set(true);
+                }
+                return super.read(key);
+            }
+        };
+        updater = new IndexUpdater(slow, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
+        updater.start();
+        slow.put(key("slow"));
+        assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+        updater.close();
+        assertThat(readFinished).isTrue();
+        // Its thread may still be on its way out of the JDK's worker loop, but runs no code of the plugin.
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().equals("nacos-mesh-index")) {
+                assertThat(stack).noneMatch(frame -> frame.getClassName().startsWith("io.nacosistio.plugin."));
+            }
+        });
     }
 
     @Test

@@ -2,13 +2,24 @@ package io.nacosistio.plugin.micrometer;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.nacosistio.plugin.address.AddressView;
+import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.debug.MetricsText;
+import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.metrics.AddressMetrics;
+import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
+import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.resource.IstioKind;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,5 +54,58 @@ class MicrometerMetersTest {
                     .doesNotContain("namespace=\"public\"");
         }
         assertThat(registry.scrape()).doesNotContain("nacos_mesh_");
+    }
+
+    /**
+     * The debug port's {@code /metrics} is rendered from the very meters registered with Micrometer: every sample
+     * of the plugin's whole catalog (each counter set to a value of its own) has the same name, labels and value
+     * in both, and every field of the counter classes is exported.
+     */
+    @Test
+    void theDebugPortRendersEverySampleTheRegistryHasWithTheSameValue() throws Exception {
+        IndexMetrics index = new IndexMetrics();
+        ServerMetrics server = new ServerMetrics();
+        ConfigMetrics config = new ConfigMetrics();
+        AddressMetrics address = new AddressMetrics();
+        long value = 1;
+        for (Object counters : List.of(index, server, config, address)) {
+            for (Field field : counters.getClass().getFields()) {
+                ((AtomicLong) field.get(counters)).set(value++ * 1_000_000_000L);
+            }
+        }
+        IndexView view = new IndexView(ResourceSet.empty(IstioKind.SERVICE_ENTRY), Map.of("public", 3, "team-a", 2),
+                List.of(), AddressView.empty());
+        List<PluginMeter> meters = new ArrayList<>(MetricsText.catalog(index, server, () -> view, config, () -> null,
+                Map::of));
+        meters.addAll(MetricsText.addressCatalog(address, AddressView::empty));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (MicrometerMeters bound = MicrometerMeters.register(registry, meters)) {
+            Map<String, Double> scraped = samples(registry.scrape());
+            Map<String, Double> debug = samples(MetricsText.render(meters));
+            assertThat(debug).isEqualTo(scraped).containsEntry("nacos_mesh_serviceentries{namespace=\"team-a\"}", 2.0);
+            // Every counter the plugin keeps reaches both, except the two that are differences or gauges' sources.
+            List<Double> exported = new ArrayList<>(debug.values());
+            for (Object counters : List.of(index, server, config, address)) {
+                for (Field field : counters.getClass().getFields()) {
+                    double set = ((AtomicLong) field.get(counters)).get();
+                    boolean shown = exported.contains(set) || exported.contains(set / 1e9);
+                    boolean streamsGauge = field.getName().equals("streamsOpened") || field.getName().equals("streamsClosed");
+                    assertThat(shown || streamsGauge).as(counters.getClass().getSimpleName() + "." + field.getName()
+                            + " is exported").isTrue();
+                }
+            }
+        }
+    }
+
+    /** The plugin's samples in Prometheus text: "name{labels}" (no trailing comma) to value. */
+    private static Map<String, Double> samples(String text) {
+        Map<String, Double> samples = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("nacos_mesh_")) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
     }
 }

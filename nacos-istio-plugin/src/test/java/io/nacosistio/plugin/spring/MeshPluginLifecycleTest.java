@@ -100,6 +100,38 @@ class MeshPluginLifecycleTest {
     }
 
     @Test
+    void equalMcpAndDebugPortsAreAConfigurationErrorNamingBothBeforeAnythingBinds() throws Exception {
+        assertThatThrownBy(() -> MeshPluginSettings.from(new PropertyReader(environment(
+                Map.of("nacos.mesh.mcp.port", "18850", "nacos.mesh.debug.port", "18850")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nacos.mesh.mcp.port").hasMessageContaining("nacos.mesh.debug.port")
+                .hasMessageContaining("18850");
+        assertThatThrownBy(() -> MeshPluginSettings.from(new PropertyReader(environment(
+                Map.of("nacos.mesh.debug.port", "18848")))))
+                .hasMessageContaining("nacos.mesh.mcp.port and nacos.mesh.debug.port are both 18848");
+        // The debug port off (0) never clashes, even with an MCP port of 0 (any free port).
+        assertThat(MeshPluginSettings.from(new PropertyReader(environment(
+                Map.of("nacos.mesh.mcp.port", "0", "nacos.mesh.debug.port", "0")))).debugPort).isZero();
+
+        // Through the lifecycle: the start fails with that message and neither port is bound.
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        GenericApplicationContext context = new GenericApplicationContext();
+        context.refresh();
+        MeshPluginLifecycle lifecycle = new MeshPluginLifecycle(context, environment(Map.of(
+                "nacos.mesh.mcp.enabled", "true", "nacos.mesh.mcp.port", Integer.toString(port),
+                "nacos.mesh.debug.port", Integer.toString(port))));
+        lifecycle.start();
+        assertThat(lifecycle.plugin()).isNull();
+        try (java.net.ServerSocket stillFree = new java.net.ServerSocket(port)) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+        context.close();
+    }
+
+    @Test
     void durationsSizesAndPairsParse() {
         PropertyReader p = new PropertyReader(environment(Map.of("a", "250ms", "b", "2s", "c", "5m", "d", "64MB",
                 "e", "dev=team-dev, prod=team-prod", "f", "300")));
