@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class InMemorySharedConfig implements SharedConfig {
 
     private String content;
+    private final List<String> stored = new java.util.ArrayList<>();
     public int writes;
     public RuntimeException failNextWrites;
     /** Runs just before a write is applied: lets a test slip in another node's write. */
@@ -41,6 +42,7 @@ public final class InMemorySharedConfig implements SharedConfig {
                 return false;
             }
             content = newContent;
+            stored.add(newContent);
             writes++;
         }
         watchers.forEach(Runnable::run);
@@ -53,6 +55,11 @@ public final class InMemorySharedConfig implements SharedConfig {
 
     public synchronized String content() {
         return content;
+    }
+
+    /** Every content a write stored, oldest first. */
+    public synchronized List<String> history() {
+        return new java.util.ArrayList<>(stored);
     }
 
     @Override
