@@ -9,7 +9,9 @@ import io.nacosistio.plugin.concurrent.SerialExecutor;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
+import io.nacosistio.plugin.server.stream.Decision;
 import io.nacosistio.plugin.server.stream.RequestKind;
+import io.nacosistio.plugin.server.stream.StreamProtocol;
 import io.nacosistio.plugin.server.stream.TypeSubscription;
 import io.nacosistio.proto.envoy.config.core.v3.ControlPlane;
 import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryRequest;
@@ -18,18 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * One istiod connection: its subscriptions and what each was last sent. Every request, cache change
- * and transport-ready signal becomes a task on this stream's {@link SerialExecutor}, which alone owns
- * the state below (checked on every entry); a task that throws closes the stream with INTERNAL and is counted. A response for a type goes out when the client has answered the previous one, the
- * type has a new version and the transport is ready; otherwise nothing queues: the latest set is read
- * from the cache at the moment of sending, so a slow client skips intermediate versions.
+ * One istiod connection, the gRPC side of it: a thin adapter that turns requests, cache changes and
+ * transport-ready signals into tasks on this stream's {@link SerialExecutor}, asks the stream's
+ * {@link StreamProtocol} what to do, and does it (serialize and send a set, count, log, close). The executor
+ * alone owns the protocol object and the fields below (checked on every entry); a task that throws closes the
+ * stream with INTERNAL and is counted. A response is asked for only when the transport is ready, and the set
+ * is read from the cache at that moment, so nothing queues and a slow client skips intermediate versions.
  */
 final class McpStream implements StreamObserver<DiscoveryRequest> {
 
@@ -45,9 +46,8 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     private final SerialExecutor executor;
     private final ControlPlane controlPlane;
     private final StreamRegistry registry;
-    private final Map<String, TypeSubscription> subscriptions = new LinkedHashMap<>();
+    private final StreamProtocol protocol = new StreamProtocol(typeUrl -> IstioKind.forTypeUrl(typeUrl).isPresent());
     private volatile String nodeId = "";
-    private long nonceCounter;
     private boolean closed;
     private Runnable unwatch;
 
@@ -103,38 +103,38 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
             LOG.info("nacos-istio-plugin: MCP stream {} opened by {} (node {})", id, peer, nodeId);
         }
         String typeUrl = request.getTypeUrl();
-        TypeSubscription subscription = subscriptions.get(typeUrl);
-        if (subscription == null) {
-            subscription = new TypeSubscription(typeUrl);
-            subscriptions.put(typeUrl, subscription);
-            if (!IstioKind.forTypeUrl(typeUrl).isPresent()) {
+        String error = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
+        RequestKind kind = protocol.onRequest(typeUrl, request.getResponseNonce(), error);
+        switch (kind) {
+            case INITIAL_UNKNOWN_TYPE:
                 metrics.unknownTypeUrls.incrementAndGet();
                 LOG.warn("nacos-istio-plugin: stream {} ({}) subscribed to unknown type URL '{}'; answering it empty "
                         + "so the client does not wait for it", id, nodeId, typeUrl);
-            }
-        }
-        String error = request.hasErrorDetail() ? request.getErrorDetail().getMessage() : null;
-        RequestKind kind = subscription.onRequest(request.getResponseNonce(), error);
-        switch (kind) {
+                break;
             case ACK:
                 metrics.acks.incrementAndGet();
                 break;
             case NACK:
                 metrics.nacks.incrementAndGet();
                 LOG.warn("nacos-istio-plugin: stream {} ({}) rejected {} version {}: {}", id, nodeId, typeUrl,
-                        subscription.lastVersionNacked(), error);
+                        protocol.subscription(typeUrl).lastVersionNacked(), error);
                 break;
-            case STALE:
+            case STALE_NONCE:
                 metrics.staleRequests.incrementAndGet();
-                return;
+                break;
             default:
                 break;
         }
-        sendPending();
+        if (kind.endsStream()) {
+            end(Status.INVALID_ARGUMENT.withDescription("a request on an aggregated stream must name its type_url"),
+                    "request without a type URL");
+        } else if (kind.mayUnblockASend()) {
+            sendPending();
+        }
     }
 
     /**
-     * Sends every subscribed type whose set changed, as far as the transport is ready; nothing while the
+     * Sends every subscribed type the protocol says to, as far as the transport is ready; nothing while the
      * cache holds answers (this node's data is not complete yet; the cache tells every stream when it lets go).
      */
     private void sendPending() {
@@ -142,13 +142,14 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
         if (!cache.answering()) {
             return;
         }
-        for (TypeSubscription subscription : subscriptions.values()) {
+        for (String typeUrl : protocol.typeUrls()) {
             if (closed || !responses.isReady()) {
                 return;
             }
-            ResourceSet set = currentSet(subscription.typeUrl());
-            if (subscription.shouldSend(set.version())) {
-                send(subscription, set);
+            ResourceSet set = currentSet(typeUrl);
+            Decision decision = protocol.respond(typeUrl, set.version());
+            if (decision.sends()) {
+                send(decision, set);
             }
         }
     }
@@ -161,19 +162,17 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
         return cache.current(kind.get());
     }
 
-    private void send(TypeSubscription subscription, ResourceSet set) {
-        String nonce = Long.toString(++nonceCounter);
+    private void send(Decision decision, ResourceSet set) {
         DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
-                .setTypeUrl(subscription.typeUrl())
-                .setVersionInfo(set.version())
-                .setNonce(nonce)
+                .setTypeUrl(decision.typeUrl())
+                .setVersionInfo(decision.version())
+                .setNonce(decision.nonce())
                 .setControlPlane(controlPlane);
         long bytes = 0;
         for (McpResource resource : set.resources()) {
             response.addResources(resource.packed());
             bytes += resource.serializedSize();
         }
-        subscription.recordSent(set.version(), nonce);
         try {
             responses.onNext(response.build());
         } catch (RuntimeException e) {
@@ -189,15 +188,20 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     private void taskFailed(Throwable t) {
         metrics.streamTaskFailures.incrementAndGet();
         LOG.error("nacos-istio-plugin: MCP stream {} ({}) task failed; closing the stream", id, nodeId, t);
+        end(Status.INTERNAL.withDescription("MCP stream failed: " + t), "task failed: " + t);
+    }
+
+    /** Ends the stream from the server side with a status, unless it already ended. */
+    private void end(Status status, String reason) {
         if (closed) {
             return;
         }
         try {
-            responses.onError(Status.INTERNAL.withDescription("MCP stream failed: " + t).asRuntimeException());
+            responses.onError(status.asRuntimeException());
         } catch (RuntimeException ignored) {
             // the transport may already be gone
         }
-        close("task failed: " + t);
+        close(reason);
     }
 
     private void close(String reason) {
@@ -218,7 +222,7 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
     void describe(java.util.function.Consumer<StreamInfo> sink) {
         executor.execute(() -> {
             List<StreamInfo.TypeInfo> types = new ArrayList<>();
-            for (TypeSubscription s : subscriptions.values()) {
+            for (TypeSubscription s : protocol.subscriptions()) {
                 types.add(new StreamInfo.TypeInfo(s.typeUrl(), s.lastVersionSent(), s.lastVersionAcked(),
                         s.lastNonceSent(), s.awaitingReply(), s.responsesSent(), s.acks(), s.nacks(),
                         s.lastVersionNacked(), s.lastNackMessage(), s.staleRequests()));
@@ -233,16 +237,7 @@ final class McpStream implements StreamObserver<DiscoveryRequest> {
 
     /** Ends the stream from the server side (shutdown). */
     void shutdown() {
-        executor.execute(() -> {
-            if (!closed) {
-                try {
-                    responses.onError(Status.UNAVAILABLE.withDescription("MCP server is shutting down")
-                            .asRuntimeException());
-                } catch (RuntimeException ignored) {
-                    // the transport may already be gone
-                }
-                close("server shutdown");
-            }
-        });
+        executor.execute(() -> end(Status.UNAVAILABLE.withDescription("MCP server is shutting down"),
+                "server shutdown"));
     }
 }

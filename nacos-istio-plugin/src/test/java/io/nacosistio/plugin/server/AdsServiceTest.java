@@ -34,9 +34,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,6 +96,7 @@ class AdsServiceTest {
     private final class Client implements StreamObserver<DiscoveryResponse> {
         final BlockingQueue<DiscoveryResponse> received = new LinkedBlockingQueue<>();
         final StreamObserver<DiscoveryRequest> requests;
+        final CompletableFuture<Throwable> ended = new CompletableFuture<>();
         volatile String nackMessage;
         volatile Throwable error;
 
@@ -129,10 +132,26 @@ class AdsServiceTest {
         @Override
         public void onError(Throwable t) {
             error = t;
+            ended.complete(t);
         }
 
         @Override
         public void onCompleted() {
+            ended.complete(null);
+        }
+
+        /** The next response of any type, which must come within 10 s. */
+        DiscoveryResponse next() throws InterruptedException {
+            DiscoveryResponse r = received.poll(10, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("no response" + (error == null ? "" : ": " + error));
+            }
+            return r;
+        }
+
+        /** Waits for the stream to end; returns the error it ended with (null when completed). */
+        Throwable awaitEnd() throws Exception {
+            return ended.get(10, TimeUnit.SECONDS);
         }
 
         DiscoveryResponse next(String type) throws InterruptedException {
@@ -144,13 +163,6 @@ class AdsServiceTest {
                 }
             }
             throw new AssertionError("no response for " + type + (error == null ? "" : ": " + error));
-        }
-
-        List<DiscoveryResponse> drainFor(long millis) throws InterruptedException {
-            Thread.sleep(millis);
-            List<DiscoveryResponse> all = new ArrayList<>();
-            received.drainTo(all);
-            return all;
         }
     }
 
@@ -181,11 +193,8 @@ class AdsServiceTest {
         publish(cache, "v1", 3, 10);
         Client client = new Client(channel()).subscribe(ISTIO_124);
         // Every request handled (the description runs on the stream's executor after them), nothing sent.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(server.streams().size() == 1 && server.streams().get(0).types.size() == ISTIO_124.size() + 1)) {
-            assertThat(System.nanoTime()).as("the stream's requests were handled").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        Await.until(() -> server.streams().size() == 1 && server.streams().get(0).types.size() == ISTIO_124.size() + 1,
+                "the stream's requests were handled");
         publish(cache, "v2", 4, 10);
         assertThat(server.streams().get(0).types).allMatch(t -> t.versionSent == null || t.versionSent.isEmpty());
         assertThat(metrics.responses.get()).isZero();
@@ -209,14 +218,23 @@ class AdsServiceTest {
         start(McpServerOptions.builder());
         publish(cache, "v1", 1, 10);
         Client client = new Client(channel()).subscribe(ISTIO_124);
-        client.next(SE_V1);
-        client.drainFor(200);
+        for (int i = 0; i < ISTIO_124.size() + 1; i++) {
+            client.next();
+        }
+        awaitType(SE_V1, t -> "v1".equals(t.versionAcked), "v1 acked");
+        // Each publish makes the stream look at every type; what it sends comes in order, so the next
+        // response after a publish is all that publish produced before the following one.
         publish(cache, "v2", 2, 10);
-        List<DiscoveryResponse> after = client.drainFor(500);
-        assertThat(after).extracting(DiscoveryResponse::getTypeUrl).containsExactly(SE_V1);
-        assertThat(after.get(0).getVersionInfo()).isEqualTo("v2");
+        DiscoveryResponse after = client.next();
+        assertThat(after.getTypeUrl()).isEqualTo(SE_V1);
+        assertThat(after.getVersionInfo()).isEqualTo("v2");
+        awaitType(SE_V1, t -> "v2".equals(t.versionAcked), "v2 acked");
         publish(cache, "v2", 2, 10);
-        assertThat(client.drainFor(300)).isEmpty();
+        publish(cache, "v3", 1, 10);
+        DiscoveryResponse last = client.next();
+        assertThat(last.getTypeUrl()).isEqualTo(SE_V1);
+        assertThat(last.getVersionInfo()).as("the same version again produced nothing").isEqualTo("v3");
+        assertThat(metrics.responses.get()).isEqualTo(ISTIO_124.size() + 3);
     }
 
     @Test
@@ -234,17 +252,13 @@ class AdsServiceTest {
         publish(cache, "v1", 1, 10);
         Client client = new Client(channel()).subscribe(List.of(SE_V1));
         client.nackMessage = "spec.hosts[0]: invalid";
-        client.next(SE_V1);
-        assertThat(client.drainFor(500)).isEmpty();
-        assertThat(metrics.nacks.get()).isEqualTo(1);
-        List<StreamInfo> streams = server.streams();
-        assertThat(streams).hasSize(1);
-        StreamInfo.TypeInfo se = streams.get(0).types.stream().filter(t -> t.typeUrl.equals(SE_V1)).findFirst()
-                .orElseThrow();
-        assertThat(se.versionNacked).isEqualTo("v1");
+        assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v1");
+        StreamInfo.TypeInfo se = awaitType(SE_V1, t -> "v1".equals(t.versionNacked), "the NACK recorded");
         assertThat(se.lastNackMessage).isEqualTo("spec.hosts[0]: invalid");
+        assertThat(se.awaitingReply).isFalse();
+        assertThat(metrics.nacks.get()).isEqualTo(1);
         publish(cache, "v2", 1, 10);
-        assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v2");
+        assertThat(client.next(SE_V1).getVersionInfo()).as("v1 was not sent again before v2").isEqualTo("v2");
         assertThat(client.error).isNull();
     }
 
@@ -254,12 +268,24 @@ class AdsServiceTest {
         publish(cache, "v1", 1, 10);
         Client client = new Client(channel()).subscribe(List.of(SE_V1));
         client.next(SE_V1);
-        Thread.sleep(200);
+        awaitType(SE_V1, t -> "v1".equals(t.versionAcked), "v1 acked");
         synchronized (client) {
             client.requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("old").build());
         }
-        assertThat(client.drainFor(300)).isEmpty();
+        awaitType(SE_V1, t -> t.staleRequests == 1, "the stale request handled");
         assertThat(metrics.staleRequests.get()).as("stale requests counted").isEqualTo(1);
+        publish(cache, "v2", 1, 10);
+        assertThat(client.next(SE_V1).getVersionInfo()).as("the stale request re-sent nothing").isEqualTo("v2");
+    }
+
+    @Test
+    void aRequestWithoutATypeUrlEndsTheStreamWithInvalidArgument() throws Exception {
+        start(McpServerOptions.builder());
+        Client client = new Client(channel());
+        client.requests.onNext(DiscoveryRequest.newBuilder().setResponseNonce("t").build());
+        assertThat(Status.fromThrowable(client.awaitEnd()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(client.received).isEmpty();
+        Await.until(() -> server.streams().isEmpty(), "the stream closed on the server");
     }
 
     @Test
@@ -355,12 +381,17 @@ class AdsServiceTest {
         // then the latest state; never the 50 versions it missed.
         stalledRequests[0].request(100);
         List<String> caughtUp = new ArrayList<>();
-        DiscoveryResponse r;
-        while ((r = stalledReceived.poll(2, TimeUnit.SECONDS)) != null) {
+        while (caughtUp.isEmpty() || !caughtUp.get(caughtUp.size() - 1).equals("v50")) {
+            DiscoveryResponse r = stalledReceived.poll(10, TimeUnit.SECONDS);
+            assertThat(r).as("caught up with v50; got " + caughtUp).isNotNull();
             caughtUp.add(r.getVersionInfo());
         }
-        assertThat(caughtUp).isNotEmpty().hasSizeLessThanOrEqualTo(2);
-        assertThat(caughtUp.get(caughtUp.size() - 1)).isEqualTo("v50");
+        assertThat(caughtUp).hasSizeLessThanOrEqualTo(2);
+        // Nothing else was owed: the next response is the next version.
+        publish(cache, "v51", 1, 10);
+        DiscoveryResponse next = stalledReceived.poll(10, TimeUnit.SECONDS);
+        assertThat(next).isNotNull();
+        assertThat(next.getVersionInfo()).isEqualTo("v51");
     }
 
     @Test
@@ -387,7 +418,7 @@ class AdsServiceTest {
         assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v1");
 
         Client plaintext = new Client(channel()).subscribe(List.of(SE_V1));
-        Thread.sleep(500);
+        assertThat(plaintext.awaitEnd()).as("a plaintext client fails on the TLS port").isNotNull();
         assertThat(plaintext.received).isEmpty();
     }
 
@@ -398,6 +429,19 @@ class AdsServiceTest {
                 .build(), cache, metrics);
         assertThatThrownBy(second::start).hasMessageContaining("127.0.0.1:" + server.port())
                 .hasMessageContaining("already in use");
+    }
+
+    /** Waits until the only stream's state of the type satisfies the condition; returns that state. */
+    private StreamInfo.TypeInfo awaitType(String typeUrl, Predicate<StreamInfo.TypeInfo> condition, String what)
+            throws Exception {
+        StreamInfo.TypeInfo[] found = new StreamInfo.TypeInfo[1];
+        Await.until(() -> {
+            List<StreamInfo> streams = server.streams();
+            found[0] = streams.size() != 1 ? null : streams.get(0).types.stream()
+                    .filter(t -> t.typeUrl.equals(typeUrl) && condition.test(t)).findFirst().orElse(null);
+            return found[0] != null;
+        }, what);
+        return found[0];
     }
 
     private static File copy(String resource) throws Exception {

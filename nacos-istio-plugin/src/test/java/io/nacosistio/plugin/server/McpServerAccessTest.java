@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,7 +93,7 @@ class McpServerAccessTest {
         Stream stream = new Stream(plaintext());
         assertThat(stream.awaitError()).isNotNull();
         assertThat(stream.received).isEmpty();
-        await(() -> metrics.connectionsRefused.get() >= 2, "two refused connections counted");
+        Await.until(() -> metrics.connectionsRefused.get() >= 2, "two refused connections counted");
     }
 
     @Test
@@ -111,7 +110,7 @@ class McpServerAccessTest {
         start(McpServerOptions.builder().tls(cert.toString(), key.toString()));
         Stream stream = new Stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("badserver.pem"))));
         assertThat(stream.awaitError()).isNotNull();
-        await(() -> metrics.tlsHandshakeFailures.get() >= 1, "the failed handshake counted");
+        Await.until(() -> metrics.tlsHandshakeFailures.get() >= 1, "the failed handshake counted");
     }
 
     @Test
@@ -167,7 +166,7 @@ class McpServerAccessTest {
                 }
             }).isInstanceOf(java.io.IOException.class);
         }
-        await(() -> metrics.tlsHandshakeFailures.get() >= 1, "the refused client certificate counted");
+        Await.until(() -> metrics.tlsHandshakeFailures.get() >= 1, "the refused client certificate counted");
     }
 
     @Test
@@ -297,16 +296,6 @@ class McpServerAccessTest {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     /** One ADS stream subscribed to ServiceEntries, acking what it gets. */

@@ -1,13 +1,9 @@
 package io.nacosistio.plugin.server.stream;
 
 /**
- * The protocol state of one type URL on one stream: what was last sent, whether the client has
- * answered it, and the last rejection. A pure object; the stream's serial executor owns it.
- *
- * <p>Rules: a response is sent only when the client has answered the previous one (ACK or NACK) and the
- * type's version differs from the last version sent, so a NACKed version is never re-sent in a loop and
- * a client that stops reading has at most one response per type outstanding. The nonce is recorded
- * before the response leaves, so a fast ACK can never look stale.
+ * The protocol state of one type URL on one stream: what was last sent, whether the client has answered it,
+ * and the last rejection. Changed only by {@link StreamProtocol} (the rules are there); read by the debug view.
+ * Confined like its protocol object.
  */
 public final class TypeSubscription {
 
@@ -23,24 +19,19 @@ public final class TypeSubscription {
     private long nacks;
     private long staleRequests;
 
-    public TypeSubscription(String typeUrl) {
+    TypeSubscription(String typeUrl) {
         this.typeUrl = typeUrl;
     }
 
-    /**
-     * Classifies a request for this type and updates the state accordingly.
-     *
-     * @param responseNonce the request's {@code response_nonce}
-     * @param errorMessage  the request's {@code error_detail.message}, or null when it has no error detail
-     */
-    public RequestKind onRequest(String responseNonce, String errorMessage) {
+    /** Classifies a request for this type and updates the state; {@code errorMessage} is null for no error. */
+    RequestKind onRequest(String responseNonce, String errorMessage) {
         if (lastNonceSent == null) {
             // istiod sends a timestamp as the nonce of its first request; nothing was sent yet, so it is new.
-            return RequestKind.SUBSCRIBE;
+            return RequestKind.INITIAL;
         }
         if (!lastNonceSent.equals(responseNonce)) {
             staleRequests++;
-            return RequestKind.STALE;
+            return RequestKind.STALE_NONCE;
         }
         awaitingReply = false;
         if (errorMessage != null) {
@@ -54,13 +45,8 @@ public final class TypeSubscription {
         return RequestKind.ACK;
     }
 
-    /** Whether a response carrying {@code currentVersion} should be sent now. */
-    public boolean shouldSend(String currentVersion) {
-        return !awaitingReply && !currentVersion.equals(lastVersionSent);
-    }
-
-    /** Records a response about to be sent; call before handing it to the transport. */
-    public void recordSent(String version, String nonce) {
+    /** Records a response about to be sent; called before it is handed to the transport. */
+    void recordSent(String version, String nonce) {
         lastVersionSent = version;
         lastNonceSent = nonce;
         awaitingReply = true;
