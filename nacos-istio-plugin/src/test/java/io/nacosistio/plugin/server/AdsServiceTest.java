@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -16,7 +15,6 @@ import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
-import io.nacosistio.proto.envoy.config.core.v3.Node;
 import io.nacosistio.proto.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.nacosistio.proto.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.nacosistio.proto.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -34,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -92,85 +89,11 @@ class AdsServiceTest {
         cache.publish(new ResourceSet(IstioKind.SERVICE_ENTRY, version, resources));
     }
 
-    /** A client that acks every response (or nacks when told) and records them. */
-    private final class Client implements StreamObserver<DiscoveryResponse> {
-        final BlockingQueue<DiscoveryResponse> received = new LinkedBlockingQueue<>();
-        final StreamObserver<DiscoveryRequest> requests;
-        final CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        volatile String nackMessage;
-        volatile Throwable error;
-
-        Client(ManagedChannel channel) {
-            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
-        }
-
-        Client subscribe(List<String> types) {
-            requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl("core/v1alpha1/MeshConfig")
-                    .setNode(Node.newBuilder().setId("sidecar~10.0.0.1~istiod.istio-system~istio-system.svc.cluster.local"))
-                    .setResponseNonce("2026-11-24 10:00:00 +0000 UTC").build());
-            for (String type : types) {
-                requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(type)
-                        .setResponseNonce("2026-11-24 10:00:00 +0000 UTC").build());
-            }
-            return this;
-        }
-
-        @Override
-        public synchronized void onNext(DiscoveryResponse r) {
-            received.add(r);
-            DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(r.getTypeUrl())
-                    .setResponseNonce(r.getNonce()).setVersionInfo(r.getVersionInfo());
-            String nack = nackMessage;
-            if (nack != null && r.getTypeUrl().equals(SE_V1)) {
-                Builder status = io.nacosistio.proto.google.rpc.Status.newBuilder().setCode(3).setMessage(nack);
-                reply.setErrorDetail(status);
-                nackMessage = null;
-            }
-            requests.onNext(reply.build());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            ended.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            ended.complete(null);
-        }
-
-        /** The next response of any type, which must come within 10 s. */
-        DiscoveryResponse next() throws InterruptedException {
-            DiscoveryResponse r = received.poll(10, TimeUnit.SECONDS);
-            if (r == null) {
-                throw new AssertionError("no response" + (error == null ? "" : ": " + error));
-            }
-            return r;
-        }
-
-        /** Waits for the stream to end; returns the error it ended with (null when completed). */
-        Throwable awaitEnd() throws Exception {
-            return ended.get(10, TimeUnit.SECONDS);
-        }
-
-        DiscoveryResponse next(String type) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                DiscoveryResponse r = received.poll(100, TimeUnit.MILLISECONDS);
-                if (r != null && r.getTypeUrl().equals(type)) {
-                    return r;
-                }
-            }
-            throw new AssertionError("no response for " + type + (error == null ? "" : ": " + error));
-        }
-    }
-
     @Test
     void answersEveryTypeAtOnceUnderTheRequestedTypeUrl() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 3, 10);
-        Client client = new Client(channel()).subscribe(ISTIO_124);
+        AckingClient client = new AckingClient(channel()).subscribe(ISTIO_124);
         List<DiscoveryResponse> all = new ArrayList<>();
         for (int i = 0; i < ISTIO_124.size() + 1; i++) {
             all.add(client.received.poll(5, TimeUnit.SECONDS));
@@ -191,7 +114,7 @@ class AdsServiceTest {
         cache.holdAnswers();
         start(McpServerOptions.builder());
         publish(cache, "v1", 3, 10);
-        Client client = new Client(channel()).subscribe(ISTIO_124);
+        AckingClient client = new AckingClient(channel()).subscribe(ISTIO_124);
         // Every request handled (the description runs on the stream's executor after them), nothing sent.
         Await.until(() -> server.streams().size() == 1 && server.streams().get(0).types.size() == ISTIO_124.size() + 1,
                 "the stream's requests were handled");
@@ -217,7 +140,7 @@ class AdsServiceTest {
     void onlyTheChangedTypeIsSentAgainAndUnchangedVersionsAreNot() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 1, 10);
-        Client client = new Client(channel()).subscribe(ISTIO_124);
+        AckingClient client = new AckingClient(channel()).subscribe(ISTIO_124);
         for (int i = 0; i < ISTIO_124.size() + 1; i++) {
             client.next();
         }
@@ -241,7 +164,7 @@ class AdsServiceTest {
     void aKindSubscribedUnderTwoTypeUrlsIsAnsweredUnderBoth() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 2, 10);
-        Client client = new Client(channel()).subscribe(List.of(SE_V1, SE_V1ALPHA3));
+        AckingClient client = new AckingClient(channel()).subscribe(List.of(SE_V1, SE_V1ALPHA3));
         assertThat(client.next(SE_V1).getResourcesCount()).isEqualTo(2);
         assertThat(client.next(SE_V1ALPHA3).getResourcesCount()).isEqualTo(2);
     }
@@ -250,8 +173,8 @@ class AdsServiceTest {
     void aNackIsRecordedKeepsTheStreamAndIsNotAnsweredWithTheSameVersion() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 1, 10);
-        Client client = new Client(channel()).subscribe(List.of(SE_V1));
-        client.nackMessage = "spec.hosts[0]: invalid";
+        AckingClient client = new AckingClient(channel()).subscribe(List.of(SE_V1));
+        client.nackNext(SE_V1, "spec.hosts[0]: invalid");
         assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v1");
         StreamInfo.TypeInfo se = awaitType(SE_V1, t -> "v1".equals(t.versionNacked), "the NACK recorded");
         assertThat(se.lastNackMessage).isEqualTo("spec.hosts[0]: invalid");
@@ -266,12 +189,10 @@ class AdsServiceTest {
     void aStaleNonceIsIgnored() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v1", 1, 10);
-        Client client = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient client = new AckingClient(channel()).subscribe(List.of(SE_V1));
         client.next(SE_V1);
         awaitType(SE_V1, t -> "v1".equals(t.versionAcked), "v1 acked");
-        synchronized (client) {
-            client.requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("old").build());
-        }
+        client.send(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("old").build());
         awaitType(SE_V1, t -> t.staleRequests == 1, "the stale request handled");
         assertThat(metrics.staleRequests.get()).as("stale requests counted").isEqualTo(1);
         publish(cache, "v2", 1, 10);
@@ -281,8 +202,8 @@ class AdsServiceTest {
     @Test
     void aRequestWithoutATypeUrlEndsTheStreamWithInvalidArgument() throws Exception {
         start(McpServerOptions.builder());
-        Client client = new Client(channel());
-        client.requests.onNext(DiscoveryRequest.newBuilder().setResponseNonce("t").build());
+        AckingClient client = new AckingClient(channel());
+        client.send(DiscoveryRequest.newBuilder().setResponseNonce("t").build());
         assertThat(Status.fromThrowable(client.awaitEnd()).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(client.received).isEmpty();
         Await.until(() -> server.streams().isEmpty(), "the stream closed on the server");
@@ -292,10 +213,10 @@ class AdsServiceTest {
     void aReconnectGetsTheFullState() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "v7", 4, 10);
-        Client first = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient first = new AckingClient(channel()).subscribe(List.of(SE_V1));
         first.next(SE_V1);
         first.requests.onCompleted();
-        Client second = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient second = new AckingClient(channel()).subscribe(List.of(SE_V1));
         DiscoveryResponse r = second.next(SE_V1);
         assertThat(r.getVersionInfo()).isEqualTo("v7");
         assertThat(r.getResourcesCount()).isEqualTo(4);
@@ -304,7 +225,7 @@ class AdsServiceTest {
     @Test
     void unknownTypeUrlsAreAnsweredEmptyAndDeltaIsRefused() throws Exception {
         start(McpServerOptions.builder());
-        Client client = new Client(channel()).subscribe(List.of("gateway.networking.k8s.io/v1/HTTPRoute"));
+        AckingClient client = new AckingClient(channel()).subscribe(List.of("gateway.networking.k8s.io/v1/HTTPRoute"));
         assertThat(client.next("gateway.networking.k8s.io/v1/HTTPRoute").getResourcesCount()).isZero();
         assertThat(metrics.unknownTypeUrls.get()).isEqualTo(1);
 
@@ -367,7 +288,7 @@ class AdsServiceTest {
         stalledRequests[0].onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1).setResponseNonce("t").build());
         assertThat(stalledReceived.poll(5, TimeUnit.SECONDS)).isNotNull();
 
-        Client healthy = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient healthy = new AckingClient(channel()).subscribe(List.of(SE_V1));
         healthy.next(SE_V1);
         for (int v = 1; v <= 50; v++) {
             publish(cache, "v" + v, 50, 2000);
@@ -398,7 +319,7 @@ class AdsServiceTest {
     void aThirtyMegabyteResponseGoesThrough() throws Exception {
         start(McpServerOptions.builder());
         publish(cache, "big", 3000, 10_000);
-        Client client = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient client = new AckingClient(channel()).subscribe(List.of(SE_V1));
         DiscoveryResponse r = client.next(SE_V1);
         assertThat(r.getResourcesCount()).isEqualTo(3000);
         assertThat(r.getSerializedSize()).isGreaterThan(30_000_000);
@@ -414,10 +335,10 @@ class AdsServiceTest {
                 .overrideAuthority("foo.test.google.fr")
                 .sslContext(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem")).build()).build();
         channels.add(tls);
-        Client client = new Client(tls).subscribe(List.of(SE_V1));
+        AckingClient client = new AckingClient(tls).subscribe(List.of(SE_V1));
         assertThat(client.next(SE_V1).getVersionInfo()).isEqualTo("v1");
 
-        Client plaintext = new Client(channel()).subscribe(List.of(SE_V1));
+        AckingClient plaintext = new AckingClient(channel()).subscribe(List.of(SE_V1));
         assertThat(plaintext.awaitEnd()).as("a plaintext client fails on the TLS port").isNotNull();
         assertThat(plaintext.received).isEmpty();
     }

@@ -6,17 +6,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.stub.StreamObserver;
 import io.grpc.testing.TlsTesting;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
-import io.nacosistio.proto.envoy.config.core.v3.Node;
-import io.nacosistio.proto.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryRequest;
-import io.nacosistio.proto.envoy.service.discovery.v3.DiscoveryResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +31,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,8 +82,8 @@ class McpServerAccessTest {
             }
             assertThat(first).as("the server sent nothing before closing").isEqualTo(-1);
         }
-        Stream stream = new Stream(plaintext());
-        assertThat(stream.awaitError()).isNotNull();
+        AckingClient stream = stream(plaintext());
+        assertThat(stream.awaitEnd()).isNotNull();
         assertThat(stream.received).isEmpty();
         Await.until(() -> metrics.connectionsRefused.get() >= 2, "two refused connections counted");
     }
@@ -99,7 +91,7 @@ class McpServerAccessTest {
     @Test
     void aPeerInsideTheAllowedNetworksIsServed() throws Exception {
         start(McpServerOptions.builder().allowedClients(ClientNetworks.parse(List.of("127.0.0.0/8"))));
-        assertThat(new Stream(plaintext()).next().getVersionInfo()).isEqualTo("v1");
+        assertThat(stream(plaintext()).next(SE_V1).getVersionInfo()).isEqualTo("v1");
         assertThat(metrics.connectionsRefused.get()).isZero();
     }
 
@@ -108,8 +100,8 @@ class McpServerAccessTest {
         Path cert = copy("server1.pem");
         Path key = copy("server1.key");
         start(McpServerOptions.builder().tls(cert.toString(), key.toString()));
-        Stream stream = new Stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("badserver.pem"))));
-        assertThat(stream.awaitError()).isNotNull();
+        AckingClient stream = stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("badserver.pem"))));
+        assertThat(stream.awaitEnd()).isNotNull();
         Await.until(() -> metrics.tlsHandshakeFailures.get() >= 1, "the failed handshake counted");
     }
 
@@ -118,8 +110,8 @@ class McpServerAccessTest {
         Path cert = copy("server1.pem");
         Path key = copy("server1.key");
         start(McpServerOptions.builder().tls(cert.toString(), key.toString()));
-        Stream live = new Stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem"))));
-        assertThat(live.next().getVersionInfo()).isEqualTo("v1");
+        AckingClient live = stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem"))));
+        assertThat(live.next(SE_V1).getVersionInfo()).isEqualTo("v1");
         BigInteger first = servedSerial();
         assertThat(first).isEqualTo(serialOf("server1.pem"));
 
@@ -135,11 +127,11 @@ class McpServerAccessTest {
         assertThat(servedSerial()).isEqualTo(serialOf("server0.pem"));
 
         publish("v2");
-        assertThat(live.next().getVersionInfo()).isEqualTo("v2");
+        assertThat(live.next(SE_V1).getVersionInfo()).isEqualTo("v2");
         assertThat(live.error).isNull();
-        Stream fresh = new Stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem")),
+        AckingClient fresh = stream(tls(GrpcSslContexts.forClient().trustManager(TlsTesting.loadCert("ca.pem")),
                 "foo.test.google.com.au"));
-        assertThat(fresh.next().getVersionInfo()).isEqualTo("v2");
+        assertThat(fresh.next(SE_V1).getVersionInfo()).isEqualTo("v2");
     }
 
     @Test
@@ -149,9 +141,9 @@ class McpServerAccessTest {
         Path clientCa = copy("ca.pem");
         start(McpServerOptions.builder().tls(cert.toString(), key.toString())
                 .clientCertificates(clientCa.toString(), McpServerOptions.ClientCertificates.OPTIONAL));
-        assertThat(new Stream(tls(trustingCa())).next().getVersionInfo()).isEqualTo("v1");
-        assertThat(new Stream(tls(trustingCa().keyManager(TlsTesting.loadCert("client.pem"),
-                TlsTesting.loadCert("client.key")))).next().getVersionInfo()).isEqualTo("v1");
+        assertThat(stream(tls(trustingCa())).next(SE_V1).getVersionInfo()).isEqualTo("v1");
+        assertThat(stream(tls(trustingCa().keyManager(TlsTesting.loadCert("client.pem"),
+                TlsTesting.loadCert("client.key")))).next(SE_V1).getVersionInfo()).isEqualTo("v1");
         // A client that sends a certificate of another CA (a JDK client offers one only when the server's CA
         // list matches, so this one always sends it) is refused.
         PemCredentials bad = PemCredentials.read(copy("badclient.pem"), copy("badclient.key"));
@@ -176,11 +168,11 @@ class McpServerAccessTest {
         Path clientCa = copy("ca.pem");
         start(McpServerOptions.builder().tls(cert.toString(), key.toString())
                 .clientCertificates(clientCa.toString(), McpServerOptions.ClientCertificates.REQUIRE));
-        Stream anonymous = new Stream(tls(trustingCa()));
-        assertThat(anonymous.awaitError()).isNotNull();
+        AckingClient anonymous = stream(tls(trustingCa()));
+        assertThat(anonymous.awaitEnd()).isNotNull();
         assertThat(anonymous.received).isEmpty();
-        assertThat(new Stream(tls(trustingCa().keyManager(TlsTesting.loadCert("client.pem"),
-                TlsTesting.loadCert("client.key")))).next().getVersionInfo()).isEqualTo("v1");
+        assertThat(stream(tls(trustingCa().keyManager(TlsTesting.loadCert("client.pem"),
+                TlsTesting.loadCert("client.key")))).next(SE_V1).getVersionInfo()).isEqualTo("v1");
     }
 
     @Test
@@ -299,46 +291,7 @@ class McpServerAccessTest {
     }
 
     /** One ADS stream subscribed to ServiceEntries, acking what it gets. */
-    private static final class Stream implements StreamObserver<DiscoveryResponse> {
-        final BlockingQueue<DiscoveryResponse> received = new LinkedBlockingQueue<>();
-        final StreamObserver<DiscoveryRequest> requests;
-        final java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
-        volatile Throwable error;
-
-        Stream(ManagedChannel channel) {
-            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
-            requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(SE_V1)
-                    .setNode(Node.newBuilder().setId("istiod-test")).build());
-        }
-
-        @Override
-        public synchronized void onNext(DiscoveryResponse r) {
-            received.add(r);
-            requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(r.getTypeUrl()).setResponseNonce(r.getNonce())
-                    .setVersionInfo(r.getVersionInfo()).build());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            failed.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            failed.complete(null);
-        }
-
-        DiscoveryResponse next() throws InterruptedException {
-            DiscoveryResponse r = received.poll(10, TimeUnit.SECONDS);
-            if (r == null) {
-                throw new AssertionError("no response within 10 s" + (error == null ? "" : ": " + error));
-            }
-            return r;
-        }
-
-        Throwable awaitError() throws Exception {
-            return failed.get(10, TimeUnit.SECONDS);
-        }
+    private static AckingClient stream(ManagedChannel channel) {
+        return new AckingClient(channel).subscribe(List.of(SE_V1));
     }
 }
