@@ -1,5 +1,6 @@
 package io.nacosistio.bench;
 
+import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.google.protobuf.ByteString;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import java.util.Map;
  * <p>Threads: changes are expected and written on driver threads, assignments arrive on the client's callback
  * thread; all state is guarded by this object's lock.
  */
-final class EdsTracker {
+final class EdsTracker implements ChangeListener {
 
     private static final class Pending {
         final long seq;
@@ -47,8 +48,15 @@ final class EdsTracker {
         pending.computeIfAbsent(service, s -> new ArrayDeque<>()).add(new Pending(seq, address, System.nanoTime()));
     }
 
+    /** A registry change: the changed instance's address is what the sidecar will see. */
+    @Override
+    public void expect(String service, long seq, Instance changed) {
+        expect(service, seq, changed.getIp());
+    }
+
     /** The moment the write returned. */
-    synchronized void written(String service, long seq, long nanos) {
+    @Override
+    public synchronized void written(String service, long seq, long nanos) {
         Deque<Pending> queue = pending.get(service);
         if (queue != null) {
             for (Pending p : queue) {

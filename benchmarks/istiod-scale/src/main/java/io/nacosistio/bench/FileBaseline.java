@@ -59,9 +59,9 @@ final class FileBaseline {
         return serviceEntries.size();
     }
 
-    /** The file twin of {@link ScaleRegistry#change}. */
+    /** The file twin of {@link Registry#change} with {@link Registry#NEW_ADDRESS}. */
     void change(int service, long seq, List<EdsTracker> trackers) throws IOException {
-        String name = ScaleRegistry.serviceName(service);
+        String name = Registry.serviceName(service);
         ObjectNode doc;
         synchronized (this) {
             doc = documents.get(name);
@@ -75,7 +75,7 @@ final class FileBaseline {
             if (list.size() < endpoints) {
                 throw new IllegalStateException(name + " has " + list.size() + " endpoints in its file, not " + endpoints);
             }
-            String address = ScaleRegistry.changed(seq);
+            String address = Registry.changedAddress(seq);
             ((ObjectNode) list.get((int) (seq % endpoints))).put("address", address);
             for (EdsTracker t : trackers) {
                 t.expect(name, seq, address);

@@ -18,15 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The real-istiod scale benchmark (bench/istiod-scale.sh; method in docs/benchmarks/istiod-scale.md). One Nacos
@@ -36,12 +30,6 @@ import java.util.concurrent.locks.LockSupport;
  * Nacos to the first.
  */
 public final class ScaleMain {
-
-    /** A change to one service, made through Nacos or to a file. */
-    @FunctionalInterface
-    interface Change {
-        void make(int service, long seq) throws Exception;
-    }
 
     private record Options(String mode, List<Integer> sizes, int endpoints, int sidecars, int warmUpChanges,
             int latencyChanges, int idleSeconds, double churnRate, int churnSeconds, Path out) {
@@ -80,8 +68,8 @@ public final class ScaleMain {
 
     private final Options options;
     private final IstiodBinary binary;
-    private final Random random = new Random(42);
-    private long nextSeq = 1;
+    /** Makes every change of the run, through Nacos and to the files alike. */
+    private ChangeDriver driver;
 
     private ScaleMain(Options options, IstiodBinary binary) {
         this.options = options;
@@ -122,7 +110,9 @@ public final class ScaleMain {
         List<ScaleResults.Size> sizes = new ArrayList<>();
         double boot;
         try (BenchNacos nacos = BenchNacos.boot(true, false);
-             ScaleRegistry registry = new ScaleRegistry(nacos.httpPort(), capacity, options.endpoints())) {
+             Registry registry = new Registry(nacos.httpPort(), capacity, options.endpoints(), 1,
+                     Registry.NEW_ADDRESS)) {
+            driver = new ChangeDriver(registry::services);
             boot = nacos.bootSeconds();
             Log.info("Nacos up in %.1f s", boot);
             for (int size : options.sizes()) {
@@ -135,7 +125,7 @@ public final class ScaleMain {
                 ended.wallSecondsSince(started) / 60, sizes);
     }
 
-    private ScaleResults.Size size(BenchNacos nacos, ScaleRegistry registry, int size) throws Exception {
+    private ScaleResults.Size size(BenchNacos nacos, Registry registry, int size) throws Exception {
         double fill = registry.fillTo(size, 8);
         Log.info("%d services x %d instances registered in %.1f s", size, options.endpoints(), fill);
         awaitPluginServices(nacos, size);
@@ -174,12 +164,12 @@ public final class ScaleMain {
             Log.info("%d sidecars on each istiod hold %d clusters with endpoints (MCP %.0f ms, files %.0f ms)",
                     options.sidecars(), size, mcpSidecarsMillis, fileSidecarsMillis);
 
-            Change viaNacos = (service, seq) -> registry.change(service, seq, mcpTrackers);
-            Change viaFiles = (service, seq) -> baseline.change(service, seq, fileTrackers);
+            ChangeDriver.Change viaNacos = registry.changes(mcpTrackers);
+            ChangeDriver.Change viaFiles = (service, seq) -> baseline.change(service, seq, fileTrackers);
             // Warm-up: the JIT of Nacos and the plugin, istiod's first incremental pushes; not measured.
-            drive(viaNacos, 5, options.warmUpChanges(), registry.services());
+            driver.run(5, options.warmUpChanges(), viaNacos);
             // istiod has no JIT to warm; a few file changes give it its first incremental pushes.
-            drive(viaFiles, 5, Math.min(3, options.warmUpChanges()), registry.services());
+            driver.run(5, Math.min(3, options.warmUpChanges()), viaFiles);
             awaitDelivered(mcpTrackers, 10_000);
             awaitDelivered(fileTrackers, 10_000);
             mcpTrackers.forEach(EdsTracker::drain);
@@ -189,11 +179,9 @@ public final class ScaleMain {
             awaitQuiet(files);
             double[] idle = idleCores(mcp, files);
             Log.info("idle: MCP istiod %.3f cores, file istiod %.3f cores", idle[0], idle[1]);
-            ScaleResults.PerChange mcpPerChange = perChange("MCP", mcp, viaNacos, mcpTrackers, nacos, idle[0],
-                    registry.services());
-            ScaleResults.PerChange filesPerChange = perChange("files", files, viaFiles, fileTrackers, null, idle[1],
-                    registry.services());
-            ScaleResults.Churn churn = churn(mcp, viaNacos, mcpTrackers, nacos, registry.services());
+            ScaleResults.PerChange mcpPerChange = perChange("MCP", mcp, viaNacos, mcpTrackers, nacos, idle[0]);
+            ScaleResults.PerChange filesPerChange = perChange("files", files, viaFiles, fileTrackers, null, idle[1]);
+            ScaleResults.Churn churn = churn(mcp, viaNacos, mcpTrackers, nacos);
 
             return new ScaleResults.Size(size, options.endpoints(), fill,
                     new ScaleResults.IstiodRun("MCP", mcpSynced, mcpSyncCpu, size, mcpMemory, mcpWithSidecars, mcpSidecarsMillis,
@@ -309,15 +297,15 @@ public final class ScaleMain {
                 (IstiodProcess.cpuSeconds(b.pid()) - b0) / wall};
     }
 
-    private ScaleResults.PerChange perChange(String label, Istiod istiod, Change change, List<EdsTracker> trackers,
-            BenchNacos nacos, double idleCores, int services) throws Exception {
+    private ScaleResults.PerChange perChange(String label, Istiod istiod, ChangeDriver.Change change,
+            List<EdsTracker> trackers, BenchNacos nacos, double idleCores) throws Exception {
         Log.info("%s: %d changes at 1 change/s", label, options.latencyChanges());
         awaitQuiet(istiod);
         IstiodMetrics m0 = istiod.metrics();
         Map<String, Double> p0 = nacos == null ? Map.of() : new PluginMetrics(nacos.debugPort()).read();
         ThreadCpu t0 = ThreadCpu.take();
         double c0 = IstiodProcess.cpuSeconds(istiod.pid());
-        int made = drive(change, 1, options.latencyChanges(), services).applied();
+        int made = driver.run(1, options.latencyChanges(), change).applied();
         awaitDelivered(trackers, 30_000);
         // The window ends when istiod has finished with the changes (a file reload can outlast the deliveries).
         awaitQuiet(istiod);
@@ -342,8 +330,8 @@ public final class ScaleMain {
         return result;
     }
 
-    private ScaleResults.Churn churn(Istiod istiod, Change change, List<EdsTracker> trackers, BenchNacos nacos,
-            int services) throws Exception {
+    private ScaleResults.Churn churn(Istiod istiod, ChangeDriver.Change change, List<EdsTracker> trackers,
+            BenchNacos nacos) throws Exception {
         int count = (int) (options.churnRate() * options.churnSeconds());
         Log.info("churn: %.0f changes/s for %d s through Nacos", options.churnRate(), options.churnSeconds());
         List<Double> cores = new ArrayList<>();
@@ -381,7 +369,7 @@ public final class ScaleMain {
         }, "bench-churn-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        Outcome outcome = drive(change, options.churnRate(), count, services);
+        ChangeDriver.Outcome outcome = driver.run(options.churnRate(), count, change);
         sampler.interrupt();
         sampler.join(5_000);
         ThreadCpu t1 = ThreadCpu.take();
@@ -462,60 +450,5 @@ public final class ScaleMain {
         while (trackers.stream().anyMatch(t -> t.pendingCount() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-    }
-
-    private record Outcome(int applied, int skipped, double seconds) {
-    }
-
-    /**
-     * {@code count} changes at {@code perSecond}, each to a random service, on 16 threads with at most 64 in
-     * flight; a change whose turn comes while 64 are in flight is skipped and counted.
-     */
-    private Outcome drive(Change change, double perSecond, int count, int services) throws Exception {
-        ExecutorService workers = Executors.newFixedThreadPool(16, Registry.named("bench-driver-"));
-        Semaphore inFlight = new Semaphore(64);
-        AtomicInteger applied = new AtomicInteger();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long period = (long) (1e9 / perSecond);
-        int skipped = 0;
-        long started = System.nanoTime();
-        try {
-            for (int i = 0; i < count; i++) {
-                long due = started + i * period;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
-                if (!inFlight.tryAcquire()) {
-                    skipped++;
-                    continue;
-                }
-                int service = random.nextInt(services);
-                long seq = nextSeq++;
-                workers.execute(() -> {
-                    try {
-                        change.make(service, seq);
-                        applied.incrementAndGet();
-                    } catch (Exception e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        inFlight.release();
-                    }
-                });
-            }
-            workers.shutdown();
-            if (!workers.awaitTermination(2, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("changes did not finish");
-            }
-        } finally {
-            workers.shutdownNow();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return new Outcome(applied.get(), skipped, (System.nanoTime() - started) / 1e9);
     }
 }

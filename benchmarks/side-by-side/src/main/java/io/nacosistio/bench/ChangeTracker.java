@@ -1,5 +1,6 @@
 package io.nacosistio.bench;
 
+import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -25,7 +26,7 @@ import java.util.Map;
  * <p>Threads: changes are registered by the registry driver, responses arrive on a client callback thread;
  * all state is guarded by this object's lock.
  */
-final class ChangeTracker {
+final class ChangeTracker implements ChangeListener {
 
     static final String SEQ_LABEL = "bench-seq";
 
@@ -54,13 +55,13 @@ final class ChangeTracker {
         this.server = server;
     }
 
-    /** Called just before the registry call that makes change {@code seq} to {@code service}. */
-    synchronized void expect(String service, long seq) {
+    @Override
+    public synchronized void expect(String service, long seq, Instance changed) {
         pending.computeIfAbsent(service, s -> new ArrayDeque<>()).add(new Pending(seq, System.nanoTime()));
     }
 
-    /** Called as soon as that registry call returned. */
-    synchronized void written(String service, long seq, long returnedAt) {
+    @Override
+    public synchronized void written(String service, long seq, long returnedAt) {
         for (Pending p : pending.getOrDefault(service, new ArrayDeque<>())) {
             if (p.seq == seq) {
                 p.writtenAt = returnedAt;

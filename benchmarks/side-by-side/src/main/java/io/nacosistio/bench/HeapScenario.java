@@ -29,7 +29,7 @@ final class HeapScenario {
         int services = config.largeServices();
         Log.info("heap (%s): booting Nacos 3.1", mode);
         try (BenchNacos nacos = BenchNacos.boot(mode == HeapMode.PLUGIN, mode == HeapMode.BUILT_IN);
-             Registry registry = new Registry(nacos.httpPort(), services, config.endpoints())) {
+             Registry registry = new Registry(nacos.httpPort(), services, config.endpoints(), 2, Registry.SEQ_LABEL)) {
             Log.info("heap (%s): registering %d services x %d instances", mode, services, config.endpoints());
             double fillSeconds = registry.fillTo(services, 4);
             Log.info("heap (%s): registry filled in %.1f s", mode, fillSeconds);

@@ -18,27 +18,61 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The benchmark registry, written through the real Nacos Java client over gRPC: up to {@code capacity}
- * services of {@code endpoints} instances each, each service registered with one {@code batchRegisterInstance}.
- * A change re-registers a service's list with one instance's {@code bench-seq} label set to the change's
- * number; a service's changes never overlap (one lock per service).
+ * A benchmark registry, written through the real Nacos Java client over gRPC: up to {@code capacity} services
+ * {@code bench-00000...} of {@code endpoints} instances each, each service registered with one
+ * {@code batchRegisterInstance}. A change re-registers a service's whole list with one instance (slot
+ * {@code seq % endpoints}) changed as the benchmark's {@link InstanceChange} says; a service's changes never
+ * overlap (one lock per service), so a state that holds a change holds every earlier change of that service.
  */
 final class Registry implements AutoCloseable {
 
     static final String GROUP = "DEFAULT_GROUP";
 
+    /** What change {@code seq} does to an instance; {@code seq} 0 is the instance as first registered. */
+    @FunctionalInterface
+    interface InstanceChange {
+        /** Makes {@code fresh}, a new instance as first registered, what change {@code seq} makes it. */
+        void apply(Instance fresh, long seq);
+    }
+
+    /**
+     * The instance gets the label {@code bench-seq=<seq>} (0 at first): a change to the endpoint labels, which the
+     * istiod-like clients of the side-by-side benchmark read back ({@link ChangeTracker}).
+     */
+    static final InstanceChange SEQ_LABEL = (instance, seq) ->
+            instance.getMetadata().put(ChangeTracker.SEQ_LABEL, Long.toString(seq));
+
+    /**
+     * The instance gets an address unique to the change ({@link #changedAddress}): an instance-only change, the
+     * service, its port and every label stay as they were, as a sidecar sees it in a load assignment.
+     */
+    static final InstanceChange NEW_ADDRESS = (instance, seq) -> {
+        if (seq > 0) {
+            instance.setIp(changedAddress(seq));
+        }
+    };
+
     private final NamingService naming;
     private final int endpoints;
+    private final int registrationsPerService;
+    private final InstanceChange instanceChange;
     private final List<List<Instance>> instances = new ArrayList<>();
     private final Object[] locks;
     private volatile int registered;
 
-    Registry(int httpPort, int capacity, int endpoints) throws NacosException {
+    /**
+     * @param registrationsPerService how often {@link #fillTo} registers each new service with the same
+     *                                instances: 2 where Nacos's built-in module runs (see {@link #fillTo})
+     */
+    Registry(int httpPort, int capacity, int endpoints, int registrationsPerService, InstanceChange instanceChange)
+            throws NacosException {
         Properties props = new Properties();
         props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
         this.naming = NamingFactory.createNamingService(props);
         awaitConnected(naming);
         this.endpoints = endpoints;
+        this.registrationsPerService = registrationsPerService;
+        this.instanceChange = instanceChange;
         this.locks = new Object[capacity];
         for (int s = 0; s < capacity; s++) {
             locks[s] = new Object();
@@ -70,6 +104,11 @@ final class Registry implements AutoCloseable {
         return String.format("bench-%05d", index);
     }
 
+    /** The address {@link #NEW_ADDRESS} gives change {@code seq}'s instance: 11.x.y.z, unique up to 16 million. */
+    static String changedAddress(long seq) {
+        return "11." + ((seq >> 16) & 255) + "." + ((seq >> 8) & 255) + "." + (seq & 255);
+    }
+
     /** Services registered so far; changes go to these. */
     int services() {
         return registered;
@@ -81,10 +120,11 @@ final class Registry implements AutoCloseable {
 
     /**
      * Registers services until {@code count} are registered, with {@code threads} concurrent calls; returns the
-     * elapsed seconds. Each new service is registered twice with the same instances: Nacos's built-in module
-     * reads a service's instances while handling the registration event, racing Nacos's own index, and on a
-     * first registration it often reads none and leaves the service out until its next event; the second call
-     * changes nothing in Nacos (the plugin sees no difference) and gives the module its instances.
+     * elapsed seconds. With two registrations per service each new service is registered twice with the same
+     * instances: Nacos's built-in module reads a service's instances while handling the registration event,
+     * racing Nacos's own index, and on a first registration it often reads none and leaves the service out until
+     * its next event; the second call changes nothing in Nacos (the plugin sees no difference) and gives the
+     * module its instances.
      */
     double fillTo(int count, int threads) throws Exception {
         if (count > locks.length) {
@@ -98,8 +138,9 @@ final class Registry implements AutoCloseable {
                 int service = s;
                 done.add(pool.submit(() -> {
                     synchronized (locks[service]) {
-                        naming.batchRegisterInstance(serviceName(service), GROUP, instances.get(service));
-                        naming.batchRegisterInstance(serviceName(service), GROUP, instances.get(service));
+                        for (int r = 0; r < registrationsPerService; r++) {
+                            naming.batchRegisterInstance(serviceName(service), GROUP, instances.get(service));
+                        }
                     }
                     return null;
                 }));
@@ -115,25 +156,31 @@ final class Registry implements AutoCloseable {
     }
 
     /**
-     * Makes change {@code seq}: instance {@code seq % endpoints} of the service gets {@code bench-seq=seq}.
-     * The trackers hear of it just before the call and again the moment it returns.
+     * Makes change {@code seq} to {@code service}: its instance in slot {@code seq % endpoints} is changed. The
+     * listeners hear of it just before the call and again the moment it returns.
      */
-    void change(int service, long seq, List<ChangeTracker> trackers) throws NacosException {
+    void change(int service, long seq, List<? extends ChangeListener> listeners) throws NacosException {
         String name = serviceName(service);
         synchronized (locks[service]) {
             List<Instance> next = new ArrayList<>(instances.get(service));
-            int e = (int) (seq % endpoints);
-            next.set(e, instance(service, e, seq));
-            for (ChangeTracker t : trackers) {
-                t.expect(name, seq);
+            int slot = (int) (seq % endpoints);
+            Instance changed = instance(service, slot, seq);
+            next.set(slot, changed);
+            for (ChangeListener l : listeners) {
+                l.expect(name, seq, changed);
             }
             naming.batchRegisterInstance(name, GROUP, next);
             long returned = System.nanoTime();
             instances.set(service, next);
-            for (ChangeTracker t : trackers) {
-                t.written(name, seq, returned);
+            for (ChangeListener l : listeners) {
+                l.written(name, seq, returned);
             }
         }
+    }
+
+    /** {@link #change} to these listeners, for a {@link ChangeDriver}. */
+    ChangeDriver.Change changes(List<? extends ChangeListener> listeners) {
+        return (service, seq) -> change(service, seq, listeners);
     }
 
     @Override
@@ -141,9 +188,12 @@ final class Registry implements AutoCloseable {
         naming.shutDown();
     }
 
-    /** A unique address per instance (10.x.y.z), port 8080, and labels like those of a typical workload. */
-    private Instance instance(int service, int e, long seq) {
-        int n = service * endpoints + e;
+    /**
+     * A unique address per instance (10.x.y.z), port 8080, and labels like those of a typical workload, as change
+     * {@code seq} leaves it.
+     */
+    private Instance instance(int service, int slot, long seq) {
+        int n = service * endpoints + slot;
         Instance i = new Instance();
         i.setIp("10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255));
         i.setPort(8080);
@@ -156,8 +206,8 @@ final class Registry implements AutoCloseable {
         metadata.put("app", serviceName(service));
         metadata.put("version", "v1");
         metadata.put("protocol", "http");
-        metadata.put(ChangeTracker.SEQ_LABEL, Long.toString(seq));
         i.setMetadata(metadata);
+        instanceChange.apply(i, seq);
         return i;
     }
 

@@ -41,7 +41,7 @@ final class SideBySideScenario {
         Log.info("booting Nacos 3.1 with %s", config.builtIn() ? "the plugin and the built-in module" : "the plugin");
         try (BenchNacos nacos = BenchNacos.boot(true, config.builtIn());
              Registry registry = new Registry(nacos.httpPort(), Math.max(config.services(), config.largeServices()),
-                     config.endpoints())) {
+                     config.endpoints(), 2, Registry.SEQ_LABEL)) {
             Log.info("Nacos up in %.1f s; registering %d services x %d instances", nacos.bootSeconds(),
                     config.services(), config.endpoints());
             double fillSeconds = registry.fillTo(config.services(), 8);
@@ -50,7 +50,7 @@ final class SideBySideScenario {
                 connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()).close();
             }
             PluginMetrics metrics = new PluginMetrics(nacos.debugPort());
-            ChangeDriver driver = new ChangeDriver(registry);
+            ChangeDriver driver = new ChangeDriver(registry::services);
 
             Map<MeshServer, ChangeTracker> trackers = new EnumMap<>(MeshServer.class);
             Map<MeshServer, List<AdsClient>> clients = new EnumMap<>(MeshServer.class);
@@ -60,7 +60,7 @@ final class SideBySideScenario {
             }
             Log.info("warm-up: %d changes at %.0f/s, not measured", config.warmUpChanges(), config.churnRate());
             ChangeDriver.Outcome warmUp = driver.run(config.churnRate(), config.warmUpChanges(),
-                    List.copyOf(trackers.values()));
+                    registry.changes(List.copyOf(trackers.values())));
             awaitDelivered(trackers.values(), 60_000);
             trackers.values().forEach(ChangeTracker::clear);
             Log.info("warm-up made %d changes in %.1f s", warmUp.applied(), warmUp.seconds());
@@ -76,7 +76,8 @@ final class SideBySideScenario {
 
             Log.info("latency: %d changes at one per second", config.latencyChanges());
             Map<String, Double> m0 = metrics.read();
-            ChangeDriver.Outcome latencyRun = driver.run(1.0, config.latencyChanges(), List.copyOf(trackers.values()));
+            ChangeDriver.Outcome latencyRun = driver.run(1.0, config.latencyChanges(),
+                    registry.changes(List.copyOf(trackers.values())));
             awaitDelivered(trackers.values(), 30_000);
             Map<String, Double> latencyCounters = PluginMetrics.delta(m0, metrics.read());
             Map<MeshServer, Results.Latency> latency = new EnumMap<>(MeshServer.class);
@@ -91,7 +92,8 @@ final class SideBySideScenario {
             Map<AdsClient, long[]> countersBefore = counters(clients);
             ThreadCpu churnStart = ThreadCpu.take();
             Map<String, Double> c0 = metrics.read();
-            ChangeDriver.Outcome churnRun = driver.run(config.churnRate(), churnCount, List.copyOf(trackers.values()));
+            ChangeDriver.Outcome churnRun = driver.run(config.churnRate(), churnCount,
+                    registry.changes(List.copyOf(trackers.values())));
             Map<AdsClient, long[]> countersAfter = counters(clients);
             // The built-in module sends at most every 5 s under churn: wait for both to deliver everything.
             awaitDelivered(trackers.values(), 30_000);
@@ -116,7 +118,7 @@ final class SideBySideScenario {
 
             Map<MeshServer, Results.Stall> stall = new EnumMap<>(MeshServer.class);
             for (MeshServer server : servers) {
-                stall.put(server, stall(nacos, server, driver));
+                stall.put(server, stall(nacos, server, driver, registry));
             }
 
             Log.info("large: registering services up to %d x %d instances", config.largeServices(), config.endpoints());
@@ -305,7 +307,8 @@ final class SideBySideScenario {
      * Measurement 8 against one server: many streams receive changes, first all reading, then with one more stream
      * that never reads; the others' latency in both rounds, and what the stalled one receives once it reads.
      */
-    private Results.Stall stall(BenchNacos nacos, MeshServer server, ChangeDriver driver) throws Exception {
+    private Results.Stall stall(BenchNacos nacos, MeshServer server, ChangeDriver driver, Registry registry)
+            throws Exception {
         Log.info("%s: %d streams, one stalled, %d changes at one per second", server.label(), config.stallStreams(),
                 config.stallChanges());
         ChangeTracker tracker = new ChangeTracker(server);
@@ -313,7 +316,7 @@ final class SideBySideScenario {
         boolean plugin = server == MeshServer.PLUGIN;
         try {
             // The same streams and changes without a stalled stream first: what "keeping their latency" compares to.
-            driver.run(1.0, config.stallChanges(), List.of(tracker));
+            driver.run(1.0, config.stallChanges(), registry.changes(List.of(tracker)));
             awaitDelivered(List.of(tracker), 30_000);
             List<ChangeTracker.Delivery> baseline = tracker.deliveries();
             List<Long> before = new ArrayList<>();
@@ -343,7 +346,7 @@ final class SideBySideScenario {
             sampler.setDaemon(true);
             sampler.start();
             ThreadCpu cpuStart = ThreadCpu.take();
-            ChangeDriver.Outcome run = driver.run(1.0, config.stallChanges(), List.of(tracker));
+            ChangeDriver.Outcome run = driver.run(1.0, config.stallChanges(), registry.changes(List.of(tracker)));
             awaitDelivered(List.of(tracker), 30_000);
             Map<String, Double> cpu = ThreadCpu.take().secondsByGroupSince(cpuStart);
             sampler.interrupt();
