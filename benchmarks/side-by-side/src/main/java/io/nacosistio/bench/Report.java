@@ -18,6 +18,8 @@ final class Report {
 
     private static final double QUIET_MS = BenchNacos.QUIET_MILLIS;
     private static final double MAX_DELAY_MS = BenchNacos.MAX_DELAY_MILLIS;
+    /** Target 1 with the leading edge on: an isolated change goes out without waiting for the quiet period. */
+    private static final double ISOLATED_CHANGE_P99_MS = 25;
     private static final String NOT_RUN = "not run";
 
     private final ScenarioConfig config;
@@ -140,7 +142,7 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- Warm-up: %,d registry changes in %.1f s before anything was measured, "
                 + "so that both servers are measured in their steady state, their code compiled by the JIT.%n",
                 run.warmUpChanges(), run.warmUpSeconds()));
-        md.append("- Servers: the plugin with its defaults (quiet period 100 ms, max delay 1 s); "
+        md.append("- Servers: the plugin with its defaults (quiet period 100 ms, max delay 1 s, leading edge on); "
                 + (builtIn == null ? "Nacos's built-in module **off** in this run (`--built-in false`)"
                         : "the built-in module with its defaults (debounce 100 ms, max 5 s)") + ".\n\n");
 
@@ -148,16 +150,19 @@ final class Report {
         md.append("| # | what | target (plugin) | plugin | built-in | plugin meets target |\n|---|---|---|---|---|---|\n");
         Results.Latency pl = plugin.latency();
         row(md, "1", "change → delivery latency at 1 change/s, p50 / p99 (measuring stream)",
-                "p99 ≤ quiet period + 100 ms = " + ms(QUIET_MS + 100), pair(pl.measuringStream()),
-                b(r -> pair(r.latency().measuringStream())), pl.measuringStream().p99() <= QUIET_MS + 100
+                "p99 ≤ " + ms(ISOLATED_CHANGE_P99_MS) + " (leading edge: an isolated change does not wait for "
+                        + "the quiet period)", pair(pl.measuringStream()),
+                b(r -> pair(r.latency().measuringStream())), pl.measuringStream().p99() <= ISOLATED_CHANGE_P99_MS
                         && pl.undelivered() == 0);
         row(md, "1", "same, every change on every one of the " + run.clientsPerServer() + " streams", "",
                 pair(pl.allStreams()), b(r -> pair(r.latency().allStreams())), null);
         Results.Churn pc = plugin.churn();
-        double maxResponses = 1000 / QUIET_MS;
+        // One response per quiet period, plus the leading one that opens the churn window.
+        double maxResponses = (run.churnSeconds() * 1000 / QUIET_MS + 1) / run.churnSeconds();
         row(md, "2", String.format(Locale.ROOT, "ServiceEntry responses per stream per second under churn (%.0f "
                         + "changes/s asked, %.0f/s made)", run.churnTargetRate(), run.churnAchievedRate()),
-                "≤ one per quiet period = " + num(maxResponses, 0), num(pc.responsesPerStreamPerSecond(), 2),
+                String.format(Locale.ROOT, "≤ one per quiet period plus the leading one = %.2f over %.0f s",
+                        maxResponses, run.churnSeconds()), num(pc.responsesPerStreamPerSecond(), 2),
                 b(r -> num(r.churn().responsesPerStreamPerSecond(), 2)), pc.responsesPerStreamPerSecond() <= maxResponses);
         row(md, "2", "bytes sent per stream per second under churn", "", kib(pc.bytesPerStreamPerSecond()) + "/s",
                 b(r -> kib(r.churn().bytesPerStreamPerSecond()) + "/s"), null);
