@@ -42,6 +42,8 @@ final class EdsTracker implements ChangeListener {
 
     private final Map<String, Deque<Pending>> pending = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
+    /** When each change was first delivered to this client: change number to nanoTime. */
+    private final Map<Long, Long> deliveredAt = new HashMap<>();
 
     /** Just before the write that makes change {@code seq}: {@code service}'s instance gets {@code address}. */
     synchronized void expect(String service, long seq, String address) {
@@ -96,6 +98,7 @@ final class EdsTracker implements ChangeListener {
             Pending p = queue.pollFirst();
             long from = p.writtenAt >= 0 ? p.writtenAt : p.startedAt;
             latencies.add(Math.max(0, nanos - from));
+            deliveredAt.put(p.seq, nanos);
         }
         if (queue.isEmpty()) {
             pending.remove(service);
@@ -122,8 +125,9 @@ final class EdsTracker implements ChangeListener {
     /** Latencies of the changes delivered since the last call, and how many are still pending; starts afresh. */
     synchronized Window drain() {
         int undelivered = pending.values().stream().mapToInt(Deque::size).sum();
-        Window w = new Window(new ArrayList<>(latencies), undelivered);
+        Window w = new Window(new ArrayList<>(latencies), new HashMap<>(deliveredAt), undelivered);
         latencies.clear();
+        deliveredAt.clear();
         pending.clear();
         return w;
     }
@@ -132,6 +136,7 @@ final class EdsTracker implements ChangeListener {
         return pending.values().stream().mapToInt(Deque::size).sum();
     }
 
-    record Window(List<Long> latencyNanos, int undelivered) {
+    /** {@code deliveredAtNanos}: change number to the moment this client first held it. */
+    record Window(List<Long> latencyNanos, Map<Long, Long> deliveredAtNanos, int undelivered) {
     }
 }

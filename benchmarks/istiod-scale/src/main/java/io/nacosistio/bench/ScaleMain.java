@@ -164,7 +164,10 @@ public final class ScaleMain {
             Log.info("%d sidecars on each istiod hold %d clusters with endpoints (MCP %.0f ms, files %.0f ms)",
                     options.sidecars(), size, mcpSidecarsMillis, fileSidecarsMillis);
 
-            ChangeDriver.Change viaNacos = registry.changes(mcpTrackers);
+            McpReceipts receipts = new McpReceipts();
+            List<ChangeListener> nacosListeners = new ArrayList<>(mcpTrackers);
+            nacosListeners.add(receipts);
+            ChangeDriver.Change viaNacos = registry.changes(nacosListeners);
             ChangeDriver.Change viaFiles = (service, seq) -> baseline.change(service, seq, fileTrackers);
             // Warm-up: the JIT of Nacos and the plugin, istiod's first incremental pushes; not measured.
             driver.run(5, options.warmUpChanges(), viaNacos);
@@ -179,8 +182,10 @@ public final class ScaleMain {
             awaitQuiet(files);
             double[] idle = idleCores(mcp, files);
             Log.info("idle: MCP istiod %.3f cores, file istiod %.3f cores", idle[0], idle[1]);
-            ScaleResults.PerChange mcpPerChange = perChange("MCP", mcp, viaNacos, mcpTrackers, nacos, idle[0]);
-            ScaleResults.PerChange filesPerChange = perChange("files", files, viaFiles, fileTrackers, null, idle[1]);
+            ScaleResults.PerChange mcpPerChange = perChange("MCP", mcp, viaNacos, mcpTrackers, nacos, receipts,
+                    idle[0]);
+            ScaleResults.PerChange filesPerChange = perChange("files", files, viaFiles, fileTrackers, null, null,
+                    idle[1]);
             ScaleResults.Churn churn = churn(mcp, viaNacos, mcpTrackers, nacos);
 
             return new ScaleResults.Size(size, options.endpoints(), fill,
@@ -298,9 +303,12 @@ public final class ScaleMain {
     }
 
     private ScaleResults.PerChange perChange(String label, Istiod istiod, ChangeDriver.Change change,
-            List<EdsTracker> trackers, BenchNacos nacos, double idleCores) throws Exception {
+            List<EdsTracker> trackers, BenchNacos nacos, McpReceipts receipts, double idleCores) throws Exception {
         Log.info("%s: %d changes at 1 change/s", label, options.latencyChanges());
         awaitQuiet(istiod);
+        if (receipts != null) {
+            receipts.clear();
+        }
         IstiodMetrics m0 = istiod.metrics();
         Map<String, Double> p0 = nacos == null ? Map.of() : new PluginMetrics(nacos.debugPort()).read();
         ThreadCpu t0 = ThreadCpu.take();
@@ -319,10 +327,12 @@ public final class ScaleMain {
                 - p0.getOrDefault("nacos_mesh_mcp_resource_bytes_sent_total", 0.0);
         double responses = p1.getOrDefault(PluginMetrics.RESPONSES, 0.0) - p0.getOrDefault(PluginMetrics.RESPONSES, 0.0);
         Delivered d = collect(trackers);
+        McpReceipts.Split split = receipts == null ? null : receipts.split(istiod.log(), d.windows());
         ScaleResults.PerChange result = new ScaleResults.PerChange(made, window, cpu, cpu * 1000 / made,
                 (cpu - idleCores * window) * 1000 / made, nacos == null ? Double.NaN : plugin * 1000 / made,
                 nacos == null ? Double.NaN : bytes / made, nacos == null ? Double.NaN : responses / made, pushes(m0, m1), pushContexts(m0, m1), triggers(m0, m1),
-                d.distribution(), d.undelivered());
+                d.distribution(), d.undelivered(), split, meanMillis(m0, m1, "pilot_debounce_time"),
+                meanMillis(m0, m1, "pilot_proxy_convergence_time"));
         Log.info("%s: istiod %.1f ms CPU per change (net %.1f), pushes %s, triggers %s, EDS at sidecars p50 %.0f p99 %.0f ms,"
                         + " %d undelivered", label, result.istiodCpuMsPerChange(), result.istiodNetCpuMsPerChange(),
                 result.pushesToProxies(), result.pushTriggers(), d.distribution().p50(), d.distribution().p99(),
@@ -431,18 +441,27 @@ public final class ScaleMain {
         return d;
     }
 
-    private record Delivered(Distribution distribution, int undelivered) {
+    private record Delivered(Distribution distribution, int undelivered, List<EdsTracker.Window> windows) {
     }
 
     private static Delivered collect(List<EdsTracker> trackers) {
         List<Long> all = new ArrayList<>();
+        List<EdsTracker.Window> windows = new ArrayList<>();
         int undelivered = 0;
         for (EdsTracker t : trackers) {
             EdsTracker.Window w = t.drain();
+            windows.add(w);
             all.addAll(w.latencyNanos());
             undelivered += w.undelivered();
         }
-        return new Delivered(Distribution.ofNanos(all), undelivered);
+        return new Delivered(Distribution.ofNanos(all), undelivered, windows);
+    }
+
+    /** The mean of an istiod histogram (in seconds) over a window, in milliseconds; NaN when nothing was observed. */
+    private static double meanMillis(IstiodMetrics before, IstiodMetrics after, String histogram) {
+        double count = after.value(histogram + "_count") - before.value(histogram + "_count");
+        double sum = after.value(histogram + "_sum") - before.value(histogram + "_sum");
+        return count > 0 ? sum / count * 1000 : Double.NaN;
     }
 
     private static void awaitDelivered(List<EdsTracker> trackers, long timeoutMillis) throws InterruptedException {

@@ -63,7 +63,7 @@ final class ScaleReport {
         md.append(f("- Load: 1-minute load average %.2f before, %.2f after; the whole machine was %.2f of %d cores busy"
                 + " on average during the run (this benchmark included)%n", run.loadAverageBefore(), run.loadAverageAfter(),
                 run.machineBusyCores(), m.cores()));
-        md.append(f("- istiod %s; %d sidecar-like clients on each istiod; plugin defaults (quiet period 100 ms, max delay 1 s)%n%n",
+        md.append(f("- istiod %s; %d sidecar-like clients on each istiod; plugin defaults (quiet period 100 ms, max delay 1 s, leading edge on)%n%n",
                 run.istiod(), run.sidecars()));
 
         md.append("## Sync and memory\n\n");
@@ -105,6 +105,7 @@ final class ScaleReport {
             md.append(f("| %,d | **MCP ÷ files** | | **%.2f×** | | | | | | | | | |%n", s.services(), ratio));
         }
         md.append("\n![istiod CPU per change](istiod-cpu-per-change.svg)\n\n![change to EDS](change-to-eds.svg)\n\n");
+        timeSplit(md, run);
 
         md.append("## Churn through Nacos\n\n");
         md.append("| services | changes/s (asked / made, skipped) | istiod cores mean / max (per-second samples) | EDS pushes to proxies / s | CDS pushes / s | push contexts | triggers | plugin cores | bytes to istiod / s | staleness p50 / p90 / p99 / max | undelivered |\n");
@@ -152,6 +153,35 @@ final class ScaleReport {
         md.append(f("- bytes sent to istiod per change: %,.0f B per 1,000 services%n",
                 largest.mcp().perChange().bytesToIstiodPerChange() / k));
         return md.toString();
+    }
+
+    /** Where change → EDS goes at the MCP istiod, for the runs that recorded it. */
+    private static void timeSplit(StringBuilder md, ScaleResults.Run run) {
+        if (run.sizes().stream().allMatch(s -> s.mcp().perChange().split() == null)) {
+            return;
+        }
+        md.append("### Where change → EDS goes (MCP)\n\n");
+        md.append("*To istiod*: from the write returning to istiod's log line for the ServiceEntry response that holds"
+                + " the change (istiod logs each response as it receives it, before handling it): the plugin's leading"
+                + " edge and batch, the set sent, the bytes on the wire. *In istiod*: from that line to the first EDS"
+                + " response holding the change at a sidecar: decoding and storing the whole set, istiod's own debounce,"
+                + " the push. istiod's `pilot_debounce_time` (first event → push queued) and"
+                + " `pilot_proxy_convergence_time` (event → proxy has the push) are means over the same window.\n\n");
+        md.append("| services | changes split | change → istiod has the response p50 / p99 | in istiod → first sidecar EDS p50 / p99 | istiod debounce, mean | istiod convergence, mean | change → EDS p50 / p99 (every sidecar) |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        for (ScaleResults.Size s : run.sizes()) {
+            ScaleResults.PerChange p = s.mcp().perChange();
+            if (p.split() == null) {
+                continue;
+            }
+            md.append(f("| %,d | %d of %d | %.0f / %.0f ms | %.0f / %.0f ms | %s | %s | %.0f / %.0f ms |%n", s.services(),
+                    p.split().writeToIstiod().count(), p.changes(), p.split().writeToIstiod().p50(),
+                    p.split().writeToIstiod().p99(), p.split().istiodToEds().p50(), p.split().istiodToEds().p99(),
+                    Double.isNaN(p.istiodDebounceMeanMs()) ? "–" : f("%.0f ms", p.istiodDebounceMeanMs()),
+                    Double.isNaN(p.istiodConvergenceMeanMs()) ? "–" : f("%.0f ms", p.istiodConvergenceMeanMs()),
+                    p.latency().p50(), p.latency().p99()));
+        }
+        md.append("\n");
     }
 
     private static boolean endpointOnly(Map<String, Long> triggers) {

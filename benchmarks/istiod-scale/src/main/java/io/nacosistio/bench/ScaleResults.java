@@ -16,13 +16,16 @@ final class ScaleResults {
     /**
      * Changes at 1 change/s to one istiod's source, and what they cost and caused. Push contexts count every push
      * istiod prepared (it initialises one for endpoints-only pushes too, reusing the last); a full push shows as
-     * CDS/LDS/RDS pushes to proxies and as a {@code config} or {@code service} trigger.
+     * CDS/LDS/RDS pushes to proxies and as a {@code config} or {@code service} trigger. {@code split} (MCP only)
+     * divides change → EDS at the MCP istiod's receipt of the response; the means are istiod's own
+     * {@code pilot_debounce_time} and {@code pilot_proxy_convergence_time} over the window.
      */
     record PerChange(int changes, double windowSeconds, double istiodCpuSeconds, double istiodCpuMsPerChange,
             double istiodNetCpuMsPerChange, double pluginCpuMsPerChange, double bytesToIstiodPerChange,
             double responsesToIstiodPerChange,
             Map<String, Long> pushesToProxies, long pushContexts, Map<String, Long> pushTriggers,
-            Distribution latency, int undelivered) {
+            Distribution latency, int undelivered, McpReceipts.Split split, double istiodDebounceMeanMs,
+            double istiodConvergenceMeanMs) {
     }
 
     /** One istiod, fed by MCP from the plugin or by files; its CPU to sync is all it used from start to the sync line. */
