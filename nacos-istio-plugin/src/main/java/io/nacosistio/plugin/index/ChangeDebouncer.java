@@ -16,9 +16,12 @@ import java.util.function.LongSupplier;
  * quiet period), so that under continuous churn its result is out by the max delay rather than one
  * processing time after it. With the leading edge on, the first change after a whole quiet period without
  * one is handed over after a short gathering window instead (an isolated change does not wait for a quiet
- * period that is already there); the window takes in the other events of the same operation, since Nacos
- * publishes one registration as several events a few milliseconds apart. The changes that follow within the
- * quiet period are coalesced as above, so a burst costs at most one extra batch. At most one timer is armed at any time: an event never creates a thread or a timer of its
+ * period that is already there). The window takes in the other events of the same operation, since Nacos
+ * publishes one registration as several events (on an idle Nacos 3.1 a fraction of a millisecond apart, a few
+ * milliseconds at worst): it closes once events have paused for {@link #LEADING_PAUSE_NANOS}, and at the
+ * latest {@link #LEADING_GATHER_NANOS} after its first one, so an isolated change is not held for the whole
+ * window. The changes that follow within the quiet period are coalesced as above, so a burst costs at most
+ * one extra batch. At most one timer is armed at any time: an event never creates a thread or a timer of its
  * own, and nothing runs while nothing changes.
  *
  * <p>Threading: {@link #markDirty} is called from any thread and only touches state under this
@@ -26,8 +29,10 @@ import java.util.function.LongSupplier;
  */
 public final class ChangeDebouncer<K> {
 
-    /** How long a leading-edge batch gathers the events that come with its first one. */
+    /** The longest a leading-edge batch gathers the events that come with its first one. */
     static final long LEADING_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A pause in events this long closes a leading-edge batch's gathering window early. */
+    static final long LEADING_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
 
     private final ScheduledExecutorService executor;
     private final long quietNanos;
@@ -68,11 +73,26 @@ public final class ChangeDebouncer<K> {
         if (armed == null) {
             if (leadingEdge && afterQuiet) {
                 handOverAtOnce = true;
-                arm(Math.min(LEADING_GATHER_NANOS, quietNanos));
+                arm(Math.min(LEADING_PAUSE_NANOS, quietNanos));
             } else {
                 arm(quietNanos);
             }
         }
+    }
+
+    /** A leading-edge batch: once events paused, at the latest at the end of the gathering window. */
+    private long leadingDueAt() {
+        long pauseEndsAt = lastChangeAt + Math.min(LEADING_PAUSE_NANOS, quietNanos);
+        long windowEndsAt = firstPendingAt + Math.min(LEADING_GATHER_NANOS, quietNanos);
+        return Math.min(pauseEndsAt, windowEndsAt);
+    }
+
+    /** Any other batch: once changes were quiet for the quiet period, at the latest by the deadline. */
+    private long trailingDueAt() {
+        long quietEndsAt = lastChangeAt + quietNanos;
+        long lead = Math.min(lastBatchNanos, maxDelayNanos - quietNanos);
+        long deadline = firstPendingAt + maxDelayNanos - lead;
+        return Math.min(quietEndsAt, deadline);
     }
 
     private void arm(long delayNanos) {
@@ -88,12 +108,9 @@ public final class ChangeDebouncer<K> {
                 return;
             }
             long now = nanoClock.getAsLong();
-            long quietEndsAt = lastChangeAt + quietNanos;
-            long lead = Math.min(lastBatchNanos, maxDelayNanos - quietNanos);
-            long deadline = firstPendingAt + maxDelayNanos - lead;
-            long dueAt = Math.min(quietEndsAt, deadline);
-            if (now < dueAt && !handOverAtOnce) {
-                // Changes kept arriving during the quiet period: wait for quiet, but never past the deadline.
+            long dueAt = handOverAtOnce ? leadingDueAt() : trailingDueAt();
+            if (now < dueAt) {
+                // Changes kept arriving: wait for the pause (or quiet), but never past the window (or deadline).
                 arm(dueAt - now);
                 return;
             }

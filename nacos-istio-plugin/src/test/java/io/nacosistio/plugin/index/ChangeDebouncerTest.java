@@ -125,21 +125,55 @@ class ChangeDebouncerTest {
     }
 
     @Test
-    void withTheLeadingEdgeTheFirstChangeAfterAQuietSpellGoesAfterTheGatheringWindowOnly() {
+    void withTheLeadingEdgeAnIsolatedChangeGoesOnceEventsPaused() {
         ChangeDebouncer<String> leading = leading(batches::add);
         leading.markDirty("a");
-        scheduler.advanceMillis(5);
-        leading.markDirty("a2");
-        scheduler.advanceMillis(4);
+        scheduler.advanceMillis(2);
         assertThat(batches).isEmpty();
         scheduler.advanceMillis(1);
-        assertThat(batches).as("what came within the window goes with it").containsExactly(Set.of("a", "a2"));
+        assertThat(batches).as("3 ms without another event, not the whole 10 ms window")
+                .containsExactly(Set.of("a"));
 
-        scheduler.advanceMillis(95);
+        scheduler.advanceMillis(100);
         leading.markDirty("b");
-        scheduler.advanceMillis(10);
-        assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a", "a2"),
+        scheduler.advanceMillis(3);
+        assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a"),
                 Set.of("b"));
+        assertThat(scheduler.armedTimers()).isZero();
+    }
+
+    @Test
+    void withTheLeadingEdgeTheEventsOfOneOperationGoInTheLeadingBatch() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        // Nacos publishes one registration as several events, each a little after the one before.
+        leading.markDirty("a");
+        scheduler.advanceMillis(2);
+        leading.markDirty("a");
+        scheduler.advanceMillis(2);
+        leading.markDirty("a2");
+        scheduler.advanceMillis(2);
+        assertThat(batches).as("events are still coming: the window stays open").isEmpty();
+        scheduler.advanceMillis(1);
+        assertThat(batches).containsExactly(Set.of("a", "a2"));
+        assertThat(scheduler.armedTimers()).isZero();
+    }
+
+    @Test
+    void withTheLeadingEdgeTheGatheringWindowClosesTenMillisecondsAfterItsFirstEventWhateverFollows() {
+        ChangeDebouncer<String> leading = leading(batches::add);
+        for (int i = 0; i <= 30; i++) {
+            leading.markDirty("k" + i);
+            scheduler.advanceMillis(1);
+        }
+        // Events every millisecond never pause: the window closes at 10 ms; the rest waits for a quiet period.
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0)).hasSize(10).contains("k0", "k9").doesNotContain("k10");
+        scheduler.advanceMillis(98);
+        assertThat(batches).hasSize(1);
+        scheduler.advanceMillis(1);
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).hasSize(21).contains("k10", "k30");
+        assertThat(scheduler.armedTimers()).isZero();
     }
 
     @Test
