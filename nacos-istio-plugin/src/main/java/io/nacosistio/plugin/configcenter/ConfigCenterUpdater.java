@@ -1,10 +1,11 @@
 package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
-import io.nacosistio.plugin.concurrent.Shutdown;
-import io.nacosistio.plugin.index.ChangeDebouncer;
-import io.nacosistio.plugin.index.Debounce;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.reconcile.BatchRecord;
+import io.nacosistio.plugin.reconcile.LoopSetup;
+import io.nacosistio.plugin.reconcile.Reason;
+import io.nacosistio.plugin.reconcile.ReconcileLoop;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.source.ConfigItem;
 import io.nacosistio.plugin.source.ConfigKey;
@@ -12,35 +13,35 @@ import io.nacosistio.plugin.source.ConfigSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Keeps the config-center index in step with Nacos config: change notifications are debounced, then the
- * changed configs are read, parsed, validated and every kind whose served set changed is published.
+ * Keeps the config-center index in step with Nacos config: the config center's configuration of the
+ * {@link ReconcileLoop}. A batch reads each changed config, parses and validates its documents into the index,
+ * and publishes every kind whose served set changed.
  *
- * <p>Threading: one daemon thread, {@code nacos-mesh-config}, owns the index and does all reading,
- * parsing and publishing; Nacos's event threads only mark keys dirty. A periodic full reconciliation
- * re-reads every config so that a lost notification heals by itself.
+ * <p>Threading: the loop's thread ({@code nacos-mesh-config}) owns the index and does all reading, parsing and
+ * publishing; Nacos's event threads only mark keys dirty. The loop's full reconciliation re-reads every config
+ * so that a lost notification heals by itself.
  */
 public final class ConfigCenterUpdater implements AutoCloseable {
 
+    /** The pipeline's name in metrics and the debug view. */
+    public static final String PIPELINE = "config-center";
     private static final Logger LOG = LoggerFactory.getLogger(ConfigCenterUpdater.class);
 
     private final ConfigSource source;
     private final ConfigCenterIndex index;
     private final Map<IstioKind, SetPublisher> publishers;
     private final ConfigMetrics metrics;
-    private final long resyncIntervalMillis;
-    private final ScheduledExecutorService executor;
-    private final ChangeDebouncer<ConfigKey> debouncer;
+    private final ReconcileLoop<ConfigKey> loop;
     private final AtomicReference<ConfigCenterView> lastView = new AtomicReference<>(ConfigCenterView.empty());
 
     /**
@@ -48,19 +49,12 @@ public final class ConfigCenterUpdater implements AutoCloseable {
      *                   them win over registry-derived ones)
      */
     public ConfigCenterUpdater(ConfigSource source, ConfigCenterIndex index, Map<IstioKind, SetPublisher> publishers,
-            ConfigMetrics metrics, Debounce debounce, long resyncIntervalMillis) {
+            ConfigMetrics metrics, LoopSetup setup) {
         this.source = source;
         this.index = index;
         this.publishers = publishers;
         this.metrics = metrics;
-        this.resyncIntervalMillis = resyncIntervalMillis;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nacos-mesh-config");
-            t.setDaemon(true);
-            return t;
-        });
-        this.debouncer = new ChangeDebouncer<>(executor, debounce, System::nanoTime,
-                this::processBatch);
+        this.loop = new ReconcileLoop<>(setup, new ConfigPipeline());
     }
 
     /**
@@ -71,18 +65,14 @@ public final class ConfigCenterUpdater implements AutoCloseable {
     public void start() throws InterruptedException {
         source.start(key -> {
             metrics.changeNotifications.incrementAndGet();
-            debouncer.markDirty(key);
+            loop.markDirty(key, Reason.EVENT);
         });
         try {
-            executor.submit(this::reconcile).get();
+            loop.start().get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("initial config-center load failed", e.getCause());
         }
-        executor.execute(this::warmUp);
-        if (resyncIntervalMillis > 0) {
-            executor.scheduleWithFixedDelay(this::reconcileSafely, resyncIntervalMillis, resyncIntervalMillis,
-                    TimeUnit.MILLISECONDS);
-        }
+        loop.execute("warm-up", this::warmUp);
     }
 
     /**
@@ -90,24 +80,17 @@ public final class ConfigCenterUpdater implements AutoCloseable {
      * runs {@code whenDone}; a failed re-read is logged and still runs it. Safe from any thread.
      */
     public void reconcileThen(Runnable whenDone) {
-        try {
-            executor.execute(() -> {
-                try {
-                    reconcile();
-                } catch (RuntimeException e) {
-                    LOG.warn("nacos-istio-plugin: config-center re-read failed; serving what the index holds", e);
-                } finally {
-                    whenDone.run();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
-        }
+        loop.reconcileAllThen(Reason.READINESS, whenDone);
     }
 
     /** The latest picture of the index; safe from any thread. */
     public ConfigCenterView view() {
         return lastView.get();
+    }
+
+    /** The config center loop's last batches, oldest first; safe from any thread. */
+    public List<BatchRecord> recentBatches() {
+        return loop.recentBatches();
     }
 
     /**
@@ -117,9 +100,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
     @Override
     public void close() {
         source.stop();
-        if (!Shutdown.now(executor, Shutdown.AWAIT_MILLIS)) {
-            LOG.warn("nacos-istio-plugin: the config-center thread did not stop within {} ms", Shutdown.AWAIT_MILLIS);
-        }
+        loop.close();
     }
 
     private void warmUp() {
@@ -132,57 +113,6 @@ public final class ConfigCenterUpdater implements AutoCloseable {
             LOG.warn("nacos-istio-plugin: config-center warm-up failed; the first published document may take "
                     + "seconds longer to be served", e);
         }
-    }
-
-    private void reconcileSafely() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            LOG.warn("nacos-istio-plugin: config-center reconciliation failed; retrying at the next interval", e);
-        }
-    }
-
-    private void reconcile() {
-        Set<ConfigKey> keys = new LinkedHashSet<>(source.allConfigs());
-        keys.addAll(index.knownConfigs());
-        processBatch(keys);
-    }
-
-    private void processBatch(Set<ConfigKey> keys) {
-        long started = System.nanoTime();
-        metrics.batches.incrementAndGet();
-        for (ConfigKey key : keys) {
-            Optional<ConfigItem> item;
-            try {
-                item = source.read(key);
-                metrics.configsRead.incrementAndGet();
-            } catch (RuntimeException e) {
-                metrics.readFailures.incrementAndGet();
-                LOG.warn("nacos-istio-plugin: could not read config {}; keeping what it served", key, e);
-                continue;
-            }
-            ConfigCenterIndex.Outcome outcome;
-            try {
-                outcome = index.apply(key, item);
-            } catch (RuntimeException e) {
-                // A bug in reading one config must not stop the others.
-                metrics.readFailures.incrementAndGet();
-                LOG.error("nacos-istio-plugin: config {} could not be processed; keeping what it served", key, e);
-                continue;
-            }
-            if (outcome == ConfigCenterIndex.Outcome.ADDED || outcome == ConfigCenterIndex.Outcome.UPDATED) {
-                report(key);
-            }
-        }
-        for (IstioKind kind : index.takeChangedKinds()) {
-            SetPublisher publisher = publishers.get(kind);
-            if (publisher != null) {
-                publisher.publish(index.snapshot(kind));
-                metrics.setsPublished.incrementAndGet();
-            }
-        }
-        lastView.set(index.view());
-        metrics.lastBatchNanos.set(System.nanoTime() - started);
     }
 
     private void report(ConfigKey key) {
@@ -198,6 +128,46 @@ public final class ConfigCenterUpdater implements AutoCloseable {
             if (!s.retained()) {
                 metrics.documentsAccepted.incrementAndGet();
             }
+        }
+    }
+
+    /** Reading, parsing and publishing configs: what the config center's loop runs. */
+    private final class ConfigPipeline implements ReconcileLoop.Pipeline<ConfigKey> {
+
+        @Override
+        public Collection<ConfigKey> allKeys() {
+            Set<ConfigKey> keys = new LinkedHashSet<>(source.allConfigs());
+            keys.addAll(index.knownConfigs());
+            return keys;
+        }
+
+        @Override
+        public void apply(ConfigKey key) {
+            Optional<ConfigItem> item;
+            try {
+                item = source.read(key);
+                metrics.configsRead.incrementAndGet();
+            } catch (RuntimeException e) {
+                metrics.readFailures.incrementAndGet();
+                LOG.warn("nacos-istio-plugin: could not read config {}; keeping what it served", key, e);
+                return;
+            }
+            ConfigCenterIndex.Outcome outcome = index.apply(key, item);
+            if (outcome == ConfigCenterIndex.Outcome.ADDED || outcome == ConfigCenterIndex.Outcome.UPDATED) {
+                report(key);
+            }
+        }
+
+        @Override
+        public void publish(Set<Reason> reasons) {
+            for (IstioKind kind : index.takeChangedKinds()) {
+                SetPublisher publisher = publishers.get(kind);
+                if (publisher != null) {
+                    publisher.publish(index.snapshot(kind));
+                    metrics.setsPublished.incrementAndGet();
+                }
+            }
+            lastView.set(index.view());
         }
     }
 }

@@ -1,18 +1,24 @@
 package io.nacosistio.plugin.debug;
 
 import io.nacosistio.plugin.address.AddressView;
+import io.nacosistio.plugin.configcenter.ConfigCenterUpdater;
 import io.nacosistio.plugin.configcenter.ConfigCenterView;
 import io.nacosistio.plugin.configcenter.ServedDocument;
+import io.nacosistio.plugin.index.IndexUpdater;
 import io.nacosistio.plugin.index.IndexView;
 import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.readiness.ReadinessView;
 import io.nacosistio.plugin.resource.IstioKind;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -30,13 +36,14 @@ public final class MetricsText {
      * Every metric of the plugin. The config center's are read from {@code configView}, which is null (and its
      * metrics zero) while the config center does not run.
      */
-    public static List<PluginMeter> catalog(IndexMetrics index, ServerMetrics server, Supplier<IndexView> view,
-            ConfigMetrics config, Supplier<ConfigCenterView> configView,
-            Supplier<Map<IstioKind, List<String>>> replaced) {
+    public static List<PluginMeter> catalog(IndexMetrics index, ReconcileMetrics registryLoop, ServerMetrics server,
+            Supplier<IndexView> view, ConfigMetrics config, ReconcileMetrics configLoop,
+            Supplier<ConfigCenterView> configView, Supplier<Map<IstioKind, List<String>>> replaced) {
         List<PluginMeter> m = new ArrayList<>();
         m.add(PluginMeter.counter("nacos_mesh_registry_notifications", "Naming change notifications received from Nacos",
                 index.changeNotifications::get));
-        m.add(PluginMeter.counter("nacos_mesh_registry_batches", "Debounced batches processed", index.batches::get));
+        m.add(PluginMeter.counter("nacos_mesh_registry_batches", "Registry batches processed (debounced and full)",
+                registryLoop.batches::get));
         m.add(PluginMeter.counter("nacos_mesh_registry_reads", "Services read from Nacos", index.servicesRead::get));
         m.add(PluginMeter.counter("nacos_mesh_registry_read_failures", "Service reads that failed",
                 index.readFailures::get));
@@ -51,9 +58,9 @@ public final class MetricsText {
         m.add(PluginMeter.counter("nacos_mesh_snapshots_published", "ServiceEntry sets published",
                 index.snapshotsPublished::get));
         m.add(PluginMeter.gauge("nacos_mesh_last_batch_seconds", "Duration of the last batch",
-                () -> index.lastBatchNanos.get() / 1e9));
+                () -> registryLoop.lastBatchNanos.get() / 1e9));
         m.add(PluginMeter.gauge("nacos_mesh_last_batch_services", "Services in the last batch",
-                index.lastBatchSize::get));
+                registryLoop.lastBatchKeys::get));
         m.add(PluginMeter.labelledGauge("nacos_mesh_serviceentries", "Served registry ServiceEntries per Nacos namespace",
                 "namespace", () -> view.get().servedPerNamespace()));
         m.add(PluginMeter.gauge("nacos_mesh_skipped_services", "Registry services currently not served",
@@ -97,10 +104,10 @@ public final class MetricsText {
                 }));
         m.add(PluginMeter.counter("nacos_mesh_config_notifications", "Config change notifications received from Nacos",
                 config.changeNotifications::get));
-        m.add(PluginMeter.counter("nacos_mesh_config_batches", "Debounced config-center batches processed",
-                config.batches::get));
+        m.add(PluginMeter.counter("nacos_mesh_config_batches", "Config-center batches processed (debounced and full)",
+                configLoop.batches::get));
         m.add(PluginMeter.counter("nacos_mesh_config_reads", "Configs read from Nacos", config.configsRead::get));
-        m.add(PluginMeter.counter("nacos_mesh_config_read_failures", "Config reads or parses that failed",
+        m.add(PluginMeter.counter("nacos_mesh_config_read_failures", "Config reads that failed",
                 config.readFailures::get));
         m.add(PluginMeter.counter("nacos_mesh_config_documents_accepted", "Documents accepted after a config change",
                 config.documentsAccepted::get));
@@ -109,7 +116,9 @@ public final class MetricsText {
         m.add(PluginMeter.counter("nacos_mesh_config_sets_published", "Per-kind sets published by the config center",
                 config.setsPublished::get));
         m.add(PluginMeter.gauge("nacos_mesh_config_last_batch_seconds", "Duration of the config center's last batch",
-                () -> config.lastBatchNanos.get() / 1e9));
+                () -> configLoop.lastBatchNanos.get() / 1e9));
+        m.add(PluginMeter.gauge("nacos_mesh_config_last_batch_configs", "Configs in the config center's last batch",
+                configLoop.lastBatchKeys::get));
         m.add(PluginMeter.gauge("nacos_mesh_config_documents", "Documents currently served from the config center",
                 () -> {
                     ConfigCenterView v = configView.get();
@@ -129,6 +138,37 @@ public final class MetricsText {
             ConfigCenterView v = configView.get();
             return v == null ? 0 : v.collisions().size();
         }));
+        m.addAll(reconcileCatalog(registryLoop, configLoop));
+        return m;
+    }
+
+    /** Both pipelines' reconcile loops: keys by pipeline and reason, and keys whose reconciliation threw. */
+    private static List<PluginMeter> reconcileCatalog(ReconcileMetrics registryLoop, ReconcileMetrics configLoop) {
+        Map<String, ReconcileMetrics> loops = new LinkedHashMap<>();
+        loops.put(IndexUpdater.PIPELINE, registryLoop);
+        loops.put(ConfigCenterUpdater.PIPELINE, configLoop);
+        List<PluginMeter> m = new ArrayList<>();
+        m.add(PluginMeter.labelledCounter("nacos_mesh_reconciled_keys",
+                "Keys reconciled, by pipeline and by why (event, catalog-check, membership-check, start, resync, "
+                        + "readiness, address-retry); a key marked for two reasons counts for both",
+                Arrays.asList("pipeline", "reason"), () -> {
+                    Map<List<String>, Long> values = new LinkedHashMap<>();
+                    for (Map.Entry<String, ReconcileMetrics> loop : loops.entrySet()) {
+                        for (Map.Entry<String, Long> reason : loop.getValue().keysByReason().entrySet()) {
+                            values.put(Arrays.asList(loop.getKey(), reason.getKey()), reason.getValue());
+                        }
+                    }
+                    return values;
+                }));
+        m.add(PluginMeter.labelledCounter("nacos_mesh_reconcile_key_failures",
+                "Keys whose reconciliation threw; each kept what it served and the rest of its batch went on",
+                Collections.singletonList("pipeline"), () -> {
+                    Map<List<String>, Long> values = new LinkedHashMap<>();
+                    for (Map.Entry<String, ReconcileMetrics> loop : loops.entrySet()) {
+                        values.put(Collections.singletonList(loop.getKey()), loop.getValue().keyFailures.get());
+                    }
+                    return values;
+                }));
         return m;
     }
 
@@ -189,15 +229,19 @@ public final class MetricsText {
             String name = counter ? meter.name() + "_total" : meter.name();
             out.append("# HELP ").append(name).append(' ').append(meter.help()).append('\n')
                     .append("# TYPE ").append(name).append(counter ? " counter\n" : " gauge\n");
-            if (meter.labelKey() == null) {
+            if (meter.labelKeys().isEmpty()) {
                 out.append(name).append(' ');
                 appendValue(out, meter.value(), counter);
                 out.append('\n');
                 continue;
             }
-            for (Map.Entry<String, ? extends Number> e : meter.values().entrySet()) {
-                out.append(name).append('{').append(meter.labelKey()).append("=\"").append(escape(e.getKey()))
-                        .append("\"} ").append(e.getValue()).append('\n');
+            for (Map.Entry<List<String>, ? extends Number> e : meter.values().entrySet()) {
+                out.append(name).append('{');
+                for (int i = 0; i < meter.labelKeys().size(); i++) {
+                    out.append(i == 0 ? "" : ",").append(meter.labelKeys().get(i)).append("=\"")
+                            .append(escape(e.getKey().get(i))).append('"');
+                }
+                out.append("} ").append(e.getValue()).append('\n');
             }
         }
         return out.toString();

@@ -6,11 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConfigMetrics {
 
     public final AtomicLong changeNotifications = new AtomicLong();
-    public final AtomicLong batches = new AtomicLong();
     public final AtomicLong configsRead = new AtomicLong();
     public final AtomicLong readFailures = new AtomicLong();
     public final AtomicLong documentsAccepted = new AtomicLong();
     public final AtomicLong documentsRefused = new AtomicLong();
     public final AtomicLong setsPublished = new AtomicLong();
-    public final AtomicLong lastBatchNanos = new AtomicLong();
 }

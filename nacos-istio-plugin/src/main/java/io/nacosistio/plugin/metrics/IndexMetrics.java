@@ -6,14 +6,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IndexMetrics {
 
     public final AtomicLong changeNotifications = new AtomicLong();
-    public final AtomicLong batches = new AtomicLong();
     public final AtomicLong servicesRead = new AtomicLong();
     public final AtomicLong servicesConverted = new AtomicLong();
     public final AtomicLong servicesRejected = new AtomicLong();
     public final AtomicLong readFailures = new AtomicLong();
     public final AtomicLong snapshotsPublished = new AtomicLong();
-    public final AtomicLong lastBatchNanos = new AtomicLong();
-    public final AtomicLong lastBatchSize = new AtomicLong();
     public final AtomicLong droppedLabels = new AtomicLong();
     public final AtomicLong skippedInstances = new AtomicLong();
 }

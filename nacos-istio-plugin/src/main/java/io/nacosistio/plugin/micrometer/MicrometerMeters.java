@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Tag;
 import io.nacosistio.plugin.metrics.PluginMeter;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * The plugin's metrics in Nacos's own meter registry ({@link Metrics#globalRegistry}: Nacos registers its
  * metrics there, and Spring Boot adds every registry it creates, the Prometheus one behind
  * {@code /nacos/actuator/prometheus} among them). Counters and gauges read the plugin's values when scraped.
- * A labelled gauge's label values (e.g. namespaces) come and go: they are brought up to date every
+ * A labelled meter's label values (e.g. namespaces) come and go: they are brought up to date every
  * {@value #LABEL_REFRESH_SECONDS} s on the daemon thread {@code nacos-mesh-metrics}, which owns that state.
  * Only loaded when Micrometer is on Nacos's class path.
  */
@@ -32,7 +32,7 @@ public final class MicrometerMeters implements AutoCloseable {
     /** Micrometer holds a function meter's object weakly: these keep them alive while registered. */
     private final List<PluginMeter> held;
     private final List<Meter> meters = new ArrayList<>();
-    private final Map<PluginMeter, Map<String, Meter>> labelled = new HashMap<>();
+    private final Map<PluginMeter, Map<List<String>, Meter>> labelled = new HashMap<>();
     private final ScheduledExecutorService refresher;
 
     private MicrometerMeters(MeterRegistry registry, List<PluginMeter> plugin) {
@@ -40,7 +40,7 @@ public final class MicrometerMeters implements AutoCloseable {
         this.held = new ArrayList<>(plugin);
         boolean anyLabelled = false;
         for (PluginMeter meter : plugin) {
-            if (meter.labelKey() != null) {
+            if (!meter.labelKeys().isEmpty()) {
                 labelled.put(meter, new HashMap<>());
                 anyLabelled = true;
             } else if (meter.type() == PluginMeter.Type.COUNTER) {
@@ -81,19 +81,18 @@ public final class MicrometerMeters implements AutoCloseable {
         }
     }
 
-    /** Adds a gauge for each new label value and removes those of label values that are gone. */
+    /** Adds a meter for each new combination of label values and removes those of combinations that are gone. */
     synchronized void refreshLabels() {
-        for (Map.Entry<PluginMeter, Map<String, Meter>> entry : labelled.entrySet()) {
+        for (Map.Entry<PluginMeter, Map<List<String>, Meter>> entry : labelled.entrySet()) {
             PluginMeter meter = entry.getKey();
-            Map<String, Meter> byLabel = entry.getValue();
-            Map<String, ? extends Number> now = meter.values();
-            for (String label : now.keySet()) {
-                if (!byLabel.containsKey(label)) {
-                    byLabel.put(label, Gauge.builder(meter.name(), meter, m -> valueOf(m, label))
-                            .tags(Tags.of(meter.labelKey(), label)).description(meter.help()).register(registry));
+            Map<List<String>, Meter> byLabels = entry.getValue();
+            Map<List<String>, ? extends Number> now = meter.values();
+            for (List<String> labels : now.keySet()) {
+                if (!byLabels.containsKey(labels)) {
+                    byLabels.put(labels, register(meter, labels));
                 }
             }
-            byLabel.entrySet().removeIf(e -> {
+            byLabels.entrySet().removeIf(e -> {
                 if (now.containsKey(e.getKey())) {
                     return false;
                 }
@@ -103,8 +102,21 @@ public final class MicrometerMeters implements AutoCloseable {
         }
     }
 
-    private static double valueOf(PluginMeter meter, String label) {
-        Number value = meter.values().get(label);
+    private Meter register(PluginMeter meter, List<String> labels) {
+        List<Tag> tags = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            tags.add(Tag.of(meter.labelKeys().get(i), labels.get(i)));
+        }
+        if (meter.type() == PluginMeter.Type.COUNTER) {
+            return FunctionCounter.builder(meter.name(), meter, m -> valueOf(m, labels)).tags(tags)
+                    .description(meter.help()).register(registry);
+        }
+        return Gauge.builder(meter.name(), meter, m -> valueOf(m, labels)).tags(tags).description(meter.help())
+                .register(registry);
+    }
+
+    private static double valueOf(PluginMeter meter, List<String> labels) {
+        Number value = meter.values().get(labels);
         return value == null ? 0 : value.doubleValue();
     }
 
@@ -116,7 +128,7 @@ public final class MicrometerMeters implements AutoCloseable {
         for (Meter meter : meters) {
             registry.remove(meter);
         }
-        for (Map<String, Meter> byLabel : labelled.values()) {
+        for (Map<List<String>, Meter> byLabel : labelled.values()) {
             for (Meter meter : byLabel.values()) {
                 registry.remove(meter);
             }

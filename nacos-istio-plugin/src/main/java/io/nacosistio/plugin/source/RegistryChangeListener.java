@@ -8,4 +8,12 @@ package io.nacosistio.plugin.source;
 public interface RegistryChangeListener {
 
     void serviceChanged(ServiceKey key);
+
+    /**
+     * Told that a service changed in a way Nacos raises no event for, found by comparing the catalog (a metadata
+     * edit, an operator delete). Same contract as {@link #serviceChanged}, which it defaults to.
+     */
+    default void serviceChangedWithoutEvent(ServiceKey key) {
+        serviceChanged(key);
+    }
 }

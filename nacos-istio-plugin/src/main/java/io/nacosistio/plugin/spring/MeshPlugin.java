@@ -33,6 +33,10 @@ import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.micrometer.MicrometerMeters;
 import io.nacosistio.plugin.debug.ReadinessJson;
+import io.nacosistio.plugin.debug.ReconcileJson;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
+import io.nacosistio.plugin.reconcile.BatchRecord;
+import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.readiness.ReadinessGate;
 import io.nacosistio.plugin.readiness.ReadinessView;
 import io.nacosistio.plugin.server.McpServer;
@@ -45,6 +49,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +81,8 @@ public final class MeshPlugin implements AutoCloseable {
     private final ConfigMetrics configMetrics = new ConfigMetrics();
     private final ServerMetrics serverMetrics = new ServerMetrics();
     private final AddressMetrics addressMetrics = new AddressMetrics();
+    private final ReconcileMetrics registryLoopMetrics = new ReconcileMetrics();
+    private final ReconcileMetrics configLoopMetrics = new ReconcileMetrics();
     private IndexUpdater updater;
     private ConfigCenterUpdater configCenter;
     private McpServer server;
@@ -109,8 +117,10 @@ public final class MeshPlugin implements AutoCloseable {
             cache.holdAnswers();
         }
         ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
-        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics, settings.debounce,
-                settings.resyncIntervalMillis, settings.membershipCheckMillis);
+        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics,
+                LoopSetup.onOwnThread(IndexUpdater.PIPELINE, "nacos-mesh-index", settings.debounce,
+                        settings.resyncIntervalMillis, registryLoopMetrics),
+                settings.membershipCheckMillis);
         parts.add(updater);
         if (addressTable != null) {
             addressTable.watch(updater::addressTableChanged);
@@ -139,8 +149,8 @@ public final class MeshPlugin implements AutoCloseable {
         parts.add(server);
         server.start();
 
-        List<PluginMeter> meters = MetricsText.catalog(indexMetrics, serverMetrics, updater::view, configMetrics,
-                this::configView, layers::shadowed);
+        List<PluginMeter> meters = MetricsText.catalog(indexMetrics, registryLoopMetrics, serverMetrics, updater::view,
+                configMetrics, configLoopMetrics, this::configView, layers::shadowed);
         meters.addAll(MetricsText.addressCatalog(addressMetrics, () -> updater.view().addresses()));
         meters.addAll(MetricsText.readinessCatalog(readiness::view));
         registerWithNacosMeters(meters);
@@ -158,6 +168,11 @@ public final class MeshPlugin implements AutoCloseable {
                             q -> Optional.of(ReadinessJson.render(readiness.view())))
                     .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
                             configCenter != null))
+                    .json("/debug/reconcile", q -> ReconcileJson.render(Arrays.asList(
+                            new ReconcileJson.Pipeline(IndexUpdater.PIPELINE, registryLoopMetrics,
+                                    updater::recentBatches),
+                            new ReconcileJson.Pipeline(ConfigCenterUpdater.PIPELINE, configLoopMetrics,
+                                    this::configBatches))))
                     .page("/metrics", "text/plain; version=0.0.4; charset=utf-8",
                             q -> Optional.of(MetricsText.render(meters)));
             parts.add(debug);
@@ -278,8 +293,9 @@ public final class MeshPlugin implements AutoCloseable {
         // Config-center ServiceEntries keep the addresses they declare; registry VIPs give way to them.
         publishers.put(IstioKind.SERVICE_ENTRY, new DeclaringPublisher(
                 layers.layer(LayeredPublisher.Layer.CONFIG_CENTER), updater));
-        configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics, settings.debounce,
-                settings.configResyncIntervalMillis);
+        configCenter = new ConfigCenterUpdater(source, index, publishers, configMetrics,
+                LoopSetup.onOwnThread(ConfigCenterUpdater.PIPELINE, "nacos-mesh-config", settings.debounce,
+                        settings.configResyncIntervalMillis, configLoopMetrics));
         parts.add(configCenter);
         long started = System.nanoTime();
         configCenter.start();
@@ -296,6 +312,11 @@ public final class MeshPlugin implements AutoCloseable {
     private ConfigCenterView configView() {
         ConfigCenterUpdater running = configCenter;
         return running == null ? null : running.view();
+    }
+
+    private List<BatchRecord> configBatches() {
+        ConfigCenterUpdater running = configCenter;
+        return running == null ? Collections.<BatchRecord>emptyList() : running.recentBatches();
     }
 
     /** The MCP server's bound port. */

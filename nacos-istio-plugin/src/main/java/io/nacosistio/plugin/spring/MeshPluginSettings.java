@@ -3,7 +3,7 @@ package io.nacosistio.plugin.spring;
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.convert.MappingOptions;
 import io.nacosistio.plugin.convert.SelectionRules;
-import io.nacosistio.plugin.index.Debounce;
+import io.nacosistio.plugin.reconcile.Debounce;
 import io.nacosistio.plugin.server.ClientNetworks;
 import io.nacosistio.plugin.server.McpServerOptions;
 

@@ -2,8 +2,10 @@ package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.document.ConfigDocuments;
-import io.nacosistio.plugin.index.Debounce;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
+import io.nacosistio.plugin.reconcile.Debounce;
+import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.source.ConfigChangeListener;
 import io.nacosistio.plugin.source.ConfigItem;
@@ -59,6 +61,77 @@ class ConfigCenterUpdaterTest {
         }
     }
 
+    /** Configs in memory; each is read from the map at the time of the read. */
+    private static final class MemoryConfigs implements ConfigSource {
+        final java.util.Map<ConfigKey, ConfigItem> configs = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile ConfigChangeListener listener;
+
+        void put(ConfigKey key, String content) {
+            configs.put(key, new ConfigItem(key, content, java.util.Set.of(), 0L));
+            listener.configChanged(key);
+        }
+
+        @Override
+        public void start(ConfigChangeListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public Collection<ConfigKey> allConfigs() {
+            return List.copyOf(configs.keySet());
+        }
+
+        @Override
+        public Optional<ConfigItem> read(ConfigKey key) {
+            return Optional.ofNullable(configs.get(key));
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    /** A config the index throws on (here: its namespace cannot be mapped) is counted; the others of its batch are served. */
+    @Test
+    void aConfigTheIndexFailsOnIsCountedAndTheRestOfItsBatchIsPublished() throws Exception {
+        MemoryConfigs source = new MemoryConfigs();
+        ReconcileMetrics loopMetrics = new ReconcileMetrics();
+        java.util.Map<IstioKind, java.util.List<String>> published = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<IstioKind, SetPublisher> publishers = new EnumMap<>(IstioKind.class);
+        publishers.put(IstioKind.VIRTUAL_SERVICE, set -> published.put(set.kind(),
+                set.resources().stream().map(io.nacosistio.plugin.resource.McpResource::name).toList()));
+        ConfigCenterUpdater updater = new ConfigCenterUpdater(source,
+                new ConfigCenterIndex(new ConfigDocuments(512 * 1024), ns -> {
+                    if (ns.equals("broken")) {
+                        throw new IllegalStateException("no Istio namespace for " + ns);
+                    }
+                    return ns;
+                }, () -> 0L),
+                publishers, new ConfigMetrics(),
+                LoopSetup.onOwnThread(ConfigCenterUpdater.PIPELINE, "nacos-mesh-config", Debounce.trailing(20, 200),
+                        0, loopMetrics));
+        try {
+            updater.start();
+            source.put(new ConfigKey("broken", "istio", "a"), virtualService("a"));
+            source.put(new ConfigKey("public", "istio", "b"), virtualService("b"));
+            // The warm-up runs first on the config thread and takes seconds on a cold, busy JVM.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!published.containsKey(IstioKind.VIRTUAL_SERVICE) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(published.get(IstioKind.VIRTUAL_SERVICE)).containsExactly("public/b");
+            assertThat(loopMetrics.keyFailures.get()).isEqualTo(1);
+        } finally {
+            updater.close();
+        }
+    }
+
+    private static String virtualService(String name) {
+        return "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: " + name
+                + "\nspec:\n  hosts: [\"" + name + ".example.com\"]\n  http:\n  - route:\n    - destination:\n"
+                + "        host: " + name + ".example.com\n";
+    }
+
     /**
      * The plugin closes the config center when a later part fails to start (the MCP port taken, say): once
      * {@code close()} returns, the work under way has finished and the config thread runs no code of the plugin.
@@ -68,8 +141,9 @@ class ConfigCenterUpdaterTest {
         SlowConfigs source = new SlowConfigs();
         ConfigCenterUpdater updater = new ConfigCenterUpdater(source,
                 new ConfigCenterIndex(new ConfigDocuments(512 * 1024), ns -> ns, () -> 0L),
-                new EnumMap<IstioKind, SetPublisher>(IstioKind.class), new ConfigMetrics(), Debounce.trailing(20, 200),
-                300_000);
+                new EnumMap<IstioKind, SetPublisher>(IstioKind.class), new ConfigMetrics(),
+                LoopSetup.onOwnThread(ConfigCenterUpdater.PIPELINE, "nacos-mesh-config", Debounce.trailing(20, 200),
+                        300_000, new ReconcileMetrics()));
         updater.start();
         source.listener.configChanged(new ConfigKey("public", "istio", "slow"));
         assertThat(source.reading.await(5, TimeUnit.SECONDS)).isTrue();

@@ -48,7 +48,7 @@ class IndexUpdaterAddressTest {
         ServiceEntryIndex index = new ServiceEntryIndex(s -> ConvertedService.accepted(
                 "ns/" + s.key().serviceName(), s.key().serviceName() + ".nacos", "1", Map.of(), Map.of(),
                 ServiceEntry.newBuilder().addHosts(s.key().serviceName() + ".nacos").build().toByteString()), book, System::currentTimeMillis);
-        IndexUpdater started = new IndexUpdater(registry, index, cache, new IndexMetrics(), Debounce.leading(20, 200), 0, 0);
+        IndexUpdater started = new IndexUpdater(registry, index, cache, new IndexMetrics(), IndexUpdaterTest.loop(0), 0);
         table.watch(started::addressTableChanged);
         started.start();
         return started;

@@ -3,6 +3,9 @@ package io.nacosistio.plugin.index;
 import com.google.protobuf.ByteString;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
+import io.nacosistio.plugin.reconcile.Debounce;
+import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.plugin.source.RegistryChangeListener;
@@ -85,14 +88,14 @@ class IndexUpdaterTest {
     void initialSnapshotIsPublishedBeforeStartReturns() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
         registry.services.put(key("b"), new RegistryService(key("b"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         assertThat(names()).containsExactly("ns/a", "ns/b");
     }
 
     @Test
     void changesArePublishedAsOneSetAndTheCacheWatchersAreTold() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         CountDownLatch told = new CountDownLatch(1);
         cache.watch(kind -> {
@@ -111,13 +114,29 @@ class IndexUpdaterTest {
     @Test
     void aServiceThatCannotBeReadKeepsWhatWasServedAndOthersStillFlow() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         registry.failures.put(key("a"), new IllegalStateException("storage unavailable"));
         registry.listener.serviceChanged(key("a"));
         registry.put(key("b"));
         awaitNames("ns/a", "ns/b");
         assertThat(metrics.readFailures.get()).isPositive();
+    }
+
+    @Test
+    void aServiceTheIndexFailsOnIsCountedAndTheRestOfItsBatchIsPublished() throws Exception {
+        ReconcileMetrics loopMetrics = new ReconcileMetrics();
+        ServiceEntryIndex breaking = new ServiceEntryIndex(s -> ConvertedService.accepted(
+                s.key().serviceName().equals("bad") ? null : "ns/" + s.key().serviceName(), s.key().serviceName(), "1",
+                Map.of(), Map.of(), ByteString.EMPTY), System::currentTimeMillis);
+        updater = new IndexUpdater(registry, breaking, cache, metrics, LoopSetup.onOwnThread(IndexUpdater.PIPELINE,
+                "nacos-mesh-index", Debounce.leading(20, 200), 0, loopMetrics), 0);
+        updater.start();
+        registry.put(key("a"));
+        registry.put(key("bad"));
+        registry.put(key("c"));
+        awaitNames("ns/a", "ns/c");
+        assertThat(loopMetrics.keyFailures.get()).isEqualTo(1);
     }
 
     @Test
@@ -139,7 +158,7 @@ class IndexUpdaterTest {
                 return super.read(key);
             }
         };
-        updater = new IndexUpdater(slow, index, cache, metrics, Debounce.leading(20, 200), 0, 0);
+        updater = new IndexUpdater(slow, index, cache, metrics, loop(0), 0);
         updater.start();
         slow.put(key("slow"));
         assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
@@ -155,7 +174,7 @@ class IndexUpdaterTest {
 
     @Test
     void reconciliationHealsALostNotification() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 50, 0);
+        updater = new IndexUpdater(registry, index, cache, metrics, loop(50), 0);
         updater.start();
         registry.services.put(key("silent"), new RegistryService(key("silent"), 0, Map.of(), List.of()));
         awaitNames("ns/silent");
@@ -164,7 +183,7 @@ class IndexUpdaterTest {
     @Test
     void membershipCheckNoticesAServiceDeletedWithoutAnEvent() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, Debounce.leading(20, 200), 0, 30);
+        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 30);
         updater.start();
         registry.services.remove(key("a"));
         awaitNames();
@@ -180,6 +199,12 @@ class IndexUpdaterTest {
 
     private List<String> names() {
         return cache.current(IstioKind.SERVICE_ENTRY).resources().stream().map(McpResource::name).toList();
+    }
+
+    /** The registry loop on its own thread, as the plugin runs it, with a resync every {@code resyncMillis} (0: none). */
+    static LoopSetup loop(long resyncMillis) {
+        return LoopSetup.onOwnThread(IndexUpdater.PIPELINE, "nacos-mesh-index", Debounce.leading(20, 200),
+                resyncMillis, new ReconcileMetrics());
     }
 
     private static ServiceKey key(String name) {

@@ -10,6 +10,7 @@ import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.ConfigMetrics;
 import io.nacosistio.plugin.metrics.IndexMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import org.junit.jupiter.api.Test;
@@ -67,25 +68,32 @@ class MicrometerMetersTest {
         ServerMetrics server = new ServerMetrics();
         ConfigMetrics config = new ConfigMetrics();
         AddressMetrics address = new AddressMetrics();
+        ReconcileMetrics registryLoop = new ReconcileMetrics();
+        ReconcileMetrics configLoop = new ReconcileMetrics();
+        registryLoop.reconciled("event");
+        configLoop.reconciled("resync");
+        configLoop.reconciled("resync");
         long value = 1;
-        for (Object counters : List.of(index, server, config, address)) {
+        for (Object counters : List.of(index, server, config, address, registryLoop, configLoop)) {
             for (Field field : counters.getClass().getFields()) {
                 ((AtomicLong) field.get(counters)).set(value++ * 1_000_000_000L);
             }
         }
         IndexView view = new IndexView(ResourceSet.empty(IstioKind.SERVICE_ENTRY), Map.of("public", 3, "team-a", 2),
                 List.of(), AddressView.empty());
-        List<PluginMeter> meters = new ArrayList<>(MetricsText.catalog(index, server, () -> view, config, () -> null,
-                Map::of));
+        List<PluginMeter> meters = new ArrayList<>(MetricsText.catalog(index, registryLoop, server, () -> view, config,
+                configLoop, () -> null, Map::of));
         meters.addAll(MetricsText.addressCatalog(address, AddressView::empty));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (MicrometerMeters bound = MicrometerMeters.register(registry, meters)) {
             Map<String, Double> scraped = samples(registry.scrape());
             Map<String, Double> debug = samples(MetricsText.render(meters));
-            assertThat(debug).isEqualTo(scraped).containsEntry("nacos_mesh_serviceentries{namespace=\"team-a\"}", 2.0);
+            assertThat(debug).isEqualTo(scraped).containsEntry("nacos_mesh_serviceentries{namespace=\"team-a\"}", 2.0)
+                    .containsEntry("nacos_mesh_reconciled_keys_total{pipeline=\"registry\",reason=\"event\"}", 1.0)
+                    .containsEntry("nacos_mesh_reconciled_keys_total{pipeline=\"config-center\",reason=\"resync\"}", 2.0);
             // Every counter the plugin keeps reaches both, except the two that are differences or gauges' sources.
             List<Double> exported = new ArrayList<>(debug.values());
-            for (Object counters : List.of(index, server, config, address)) {
+            for (Object counters : List.of(index, server, config, address, registryLoop, configLoop)) {
                 for (Field field : counters.getClass().getFields()) {
                     double set = ((AtomicLong) field.get(counters)).get();
                     boolean shown = exported.contains(set) || exported.contains(set / 1e9);

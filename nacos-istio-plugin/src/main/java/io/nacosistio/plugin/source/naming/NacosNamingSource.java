@@ -154,10 +154,23 @@ public final class NacosNamingSource implements RegistrySource {
             try {
                 delegate.serviceChanged(key);
             } catch (RuntimeException e) {
-                if (!failureLogged) {
-                    failureLogged = true;
-                    LOG.warn("nacos-istio-plugin: registry change listener failed for {} (logged once)", key, e);
-                }
+                logOnce(key, e);
+            }
+        }
+
+        @Override
+        public void serviceChangedWithoutEvent(ServiceKey key) {
+            try {
+                delegate.serviceChangedWithoutEvent(key);
+            } catch (RuntimeException e) {
+                logOnce(key, e);
+            }
+        }
+
+        private void logOnce(ServiceKey key, RuntimeException e) {
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.warn("nacos-istio-plugin: registry change listener failed for {} (logged once)", key, e);
             }
         }
     }

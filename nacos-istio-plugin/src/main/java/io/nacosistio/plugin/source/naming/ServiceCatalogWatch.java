@@ -123,7 +123,7 @@ final class ServiceCatalogWatch {
     }
 
     private int notify(Service service) {
-        listener.serviceChanged(NamingRegistryReader.keyOf(service));
+        listener.serviceChangedWithoutEvent(NamingRegistryReader.keyOf(service));
         return 1;
     }
 }

@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.source.naming;
 
 import com.alibaba.nacos.naming.core.v2.pojo.Service;
+import io.nacosistio.plugin.source.RegistryChangeListener;
 import io.nacosistio.plugin.source.ServiceKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,18 @@ class ServiceCatalogWatchTest {
 
     private final FakeNaming nacos = new FakeNaming();
     private final List<ServiceKey> notified = new CopyOnWriteArrayList<>();
-    private final ServiceCatalogWatch watch = new ServiceCatalogWatch(nacos.metadata, notified::add);
+    /** Records what the check reports, which must come as changes Nacos raised no event for. */
+    private final ServiceCatalogWatch watch = new ServiceCatalogWatch(nacos.metadata, new RegistryChangeListener() {
+        @Override
+        public void serviceChanged(ServiceKey key) {
+            throw new AssertionError("the catalog check reported " + key + " as an event");
+        }
+
+        @Override
+        public void serviceChangedWithoutEvent(ServiceKey key) {
+            notified.add(key);
+        }
+    });
 
     @AfterEach
     void removeServices() {

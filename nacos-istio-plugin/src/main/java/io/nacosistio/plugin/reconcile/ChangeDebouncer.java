@@ -1,6 +1,8 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.reconcile;
 
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -9,7 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Collects changed keys from any thread and hands them over in batches, on one executor thread, once
+ * Collects changed keys, each with why it changed, from any thread and hands them over in batches (a key
+ * marked several times goes once, with every reason it was marked for), on one executor thread, once
  * changes have been quiet for the quiet period, or at the latest after the max delay since the first
  * pending change. The max delay bounds when a change is handed over <em>and processed</em>: a batch
  * forced by it starts early by as long as the previous batch took to process (never earlier than the
@@ -39,9 +42,9 @@ public final class ChangeDebouncer<K> {
     private final long maxDelayNanos;
     private final boolean leadingEdge;
     private final LongSupplier nanoClock;
-    private final Consumer<Set<K>> batchConsumer;
+    private final Consumer<Map<K, Set<Reason>>> batchConsumer;
 
-    private Set<K> pending = new LinkedHashSet<>();
+    private Map<K, Set<Reason>> pending = new LinkedHashMap<>();
     private long firstPendingAt;
     private long lastChangeAt;
     private boolean changedBefore;
@@ -51,7 +54,7 @@ public final class ChangeDebouncer<K> {
     private long lastBatchNanos;
 
     public ChangeDebouncer(ScheduledExecutorService executor, Debounce timing, LongSupplier nanoClock,
-            Consumer<Set<K>> batchConsumer) {
+            Consumer<Map<K, Set<Reason>>> batchConsumer) {
         this.executor = executor;
         this.quietNanos = TimeUnit.MILLISECONDS.toNanos(timing.quietMillis);
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(timing.maxDelayMillis);
@@ -60,14 +63,19 @@ public final class ChangeDebouncer<K> {
         this.batchConsumer = batchConsumer;
     }
 
-    /** Records a change; the key is handed over in a later batch. */
-    public synchronized void markDirty(K key) {
+    /** Records a change of {@code key} for {@code reason}; the key is handed over in a later batch. */
+    public synchronized void markDirty(K key, Reason reason) {
         long now = nanoClock.getAsLong();
         boolean afterQuiet = !changedBefore || now - lastChangeAt >= quietNanos;
         if (pending.isEmpty()) {
             firstPendingAt = now;
         }
-        pending.add(key);
+        Set<Reason> reasons = pending.get(key);
+        if (reasons == null) {
+            reasons = EnumSet.noneOf(Reason.class);
+            pending.put(key, reasons);
+        }
+        reasons.add(reason);
         lastChangeAt = now;
         changedBefore = true;
         if (armed == null) {
@@ -100,7 +108,7 @@ public final class ChangeDebouncer<K> {
     }
 
     private void fire() {
-        Set<K> batch;
+        Map<K, Set<Reason>> batch;
         synchronized (this) {
             armed = null;
             if (pending.isEmpty()) {
@@ -116,7 +124,7 @@ public final class ChangeDebouncer<K> {
             }
             handOverAtOnce = false;
             batch = pending;
-            pending = new LinkedHashSet<>();
+            pending = new LinkedHashMap<>();
         }
         long started = nanoClock.getAsLong();
         try {

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.reconcile;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -6,10 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +19,7 @@ class ChangeDebouncerTest {
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final List<Set<String>> batches = new ArrayList<>();
     private final ChangeDebouncer<String> debouncer = new ChangeDebouncer<>(scheduler, Debounce.trailing(100, 1000), clock::get,
-            batches::add);
+            batch -> batches.add(batch.keySet()));
 
     @AfterEach
     void shutdown() {
@@ -32,7 +28,7 @@ class ChangeDebouncerTest {
 
     @Test
     void handsOverAfterQuietPeriod() {
-        debouncer.markDirty("a");
+        debouncer.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(99);
         assertThat(batches).isEmpty();
         scheduler.advanceMillis(1);
@@ -41,18 +37,34 @@ class ChangeDebouncerTest {
 
     @Test
     void collapsesRepeatedKeysIntoOneBatch() {
-        debouncer.markDirty("a");
-        debouncer.markDirty("b");
-        debouncer.markDirty("a");
+        debouncer.markDirty("a", Reason.EVENT);
+        debouncer.markDirty("b", Reason.EVENT);
+        debouncer.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(100);
         assertThat(batches).hasSize(1);
         assertThat(batches.get(0)).containsExactly("a", "b");
     }
 
     @Test
+    void aKeyMarkedForSeveralReasonsGoesOnceWithEveryReason() {
+        List<java.util.Map<String, Set<Reason>>> handed = new ArrayList<>();
+        ChangeDebouncer<String> withReasons = new ChangeDebouncer<>(scheduler, Debounce.trailing(100, 1000), clock::get,
+                handed::add);
+        withReasons.markDirty("a", Reason.EVENT);
+        withReasons.markDirty("b", Reason.MEMBERSHIP_CHECK);
+        withReasons.markDirty("a", Reason.CATALOG_CHECK);
+        withReasons.markDirty("a", Reason.EVENT);
+        scheduler.advanceMillis(100);
+        assertThat(handed).hasSize(1);
+        assertThat(handed.get(0)).containsExactly(
+                java.util.Map.entry("a", java.util.EnumSet.of(Reason.EVENT, Reason.CATALOG_CHECK)),
+                java.util.Map.entry("b", java.util.EnumSet.of(Reason.MEMBERSHIP_CHECK)));
+    }
+
+    @Test
     void keepsWaitingWhileChangesArriveButNeverPastMaxDelay() {
         for (int i = 0; i < 30; i++) {
-            debouncer.markDirty("k" + i);
+            debouncer.markDirty("k" + i, Reason.EVENT);
             scheduler.advanceMillis(50);
         }
         // 30 changes 50 ms apart never leave a quiet gap; the max delay (1000 ms) forces batches.
@@ -69,7 +81,7 @@ class ChangeDebouncerTest {
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200)); // the batch takes 200 ms to process
         });
         for (int i = 0; i < 60; i++) {
-            slow.markDirty("k" + i);
+            slow.markDirty("k" + i, Reason.EVENT);
             scheduler.advanceMillis(50);
         }
         // First batch: the full max delay after its first change (no processing time known yet). Its processing
@@ -88,11 +100,11 @@ class ChangeDebouncerTest {
             handedOverAt.add(clock.get());
             clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
         });
-        verySlow.markDirty("a");
+        verySlow.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(100);
         long second = clock.get();
         for (int i = 0; i < 5; i++) {
-            verySlow.markDirty("b" + i);
+            verySlow.markDirty("b" + i, Reason.EVENT);
             scheduler.advanceMillis(20);
         }
         assertThat(handedOverAt).hasSize(2);
@@ -102,7 +114,7 @@ class ChangeDebouncerTest {
     @Test
     void armsAtMostOneTimerWhateverTheEventRate() {
         for (int i = 0; i < 1000; i++) {
-            debouncer.markDirty("k" + i);
+            debouncer.markDirty("k" + i, Reason.EVENT);
         }
         assertThat(scheduler.armedTimers()).isEqualTo(1);
         scheduler.advanceMillis(100);
@@ -127,7 +139,7 @@ class ChangeDebouncerTest {
     @Test
     void withTheLeadingEdgeAnIsolatedChangeGoesOnceEventsPaused() {
         ChangeDebouncer<String> leading = leading(batches::add);
-        leading.markDirty("a");
+        leading.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(2);
         assertThat(batches).isEmpty();
         scheduler.advanceMillis(1);
@@ -135,7 +147,7 @@ class ChangeDebouncerTest {
                 .containsExactly(Set.of("a"));
 
         scheduler.advanceMillis(100);
-        leading.markDirty("b");
+        leading.markDirty("b", Reason.EVENT);
         scheduler.advanceMillis(3);
         assertThat(batches).as("a whole quiet period after the last change").containsExactly(Set.of("a"),
                 Set.of("b"));
@@ -146,11 +158,11 @@ class ChangeDebouncerTest {
     void withTheLeadingEdgeTheEventsOfOneOperationGoInTheLeadingBatch() {
         ChangeDebouncer<String> leading = leading(batches::add);
         // Nacos publishes one registration as several events, each a little after the one before.
-        leading.markDirty("a");
+        leading.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(2);
-        leading.markDirty("a");
+        leading.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(2);
-        leading.markDirty("a2");
+        leading.markDirty("a2", Reason.EVENT);
         scheduler.advanceMillis(2);
         assertThat(batches).as("events are still coming: the window stays open").isEmpty();
         scheduler.advanceMillis(1);
@@ -162,7 +174,7 @@ class ChangeDebouncerTest {
     void withTheLeadingEdgeTheGatheringWindowClosesTenMillisecondsAfterItsFirstEventWhateverFollows() {
         ChangeDebouncer<String> leading = leading(batches::add);
         for (int i = 0; i <= 30; i++) {
-            leading.markDirty("k" + i);
+            leading.markDirty("k" + i, Reason.EVENT);
             scheduler.advanceMillis(1);
         }
         // Events every millisecond never pause: the window closes at 10 ms; the rest waits for a quiet period.
@@ -179,12 +191,12 @@ class ChangeDebouncerTest {
     @Test
     void withTheLeadingEdgeChangesFollowingWithinTheQuietPeriodAreCoalesced() {
         ChangeDebouncer<String> leading = leading(batches::add);
-        leading.markDirty("a");
+        leading.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(10);
         scheduler.advanceMillis(10);
-        leading.markDirty("b");
+        leading.markDirty("b", Reason.EVENT);
         scheduler.advanceMillis(30);
-        leading.markDirty("c");
+        leading.markDirty("c", Reason.EVENT);
         scheduler.advanceMillis(99);
         assertThat(batches).as("b and c wait for quiet").containsExactly(Set.of("a"));
         scheduler.advanceMillis(1);
@@ -195,7 +207,7 @@ class ChangeDebouncerTest {
     void withTheLeadingEdgeChurnGetsOneBatchPerMaxDelayPlusTheLeadingOne() {
         ChangeDebouncer<String> leading = leading(batches::add);
         for (int i = 0; i < 60; i++) {
-            leading.markDirty("k" + i);
+            leading.markDirty("k" + i, Reason.EVENT);
             scheduler.advanceMillis(50);
         }
         // 3,000 ms of changes 50 ms apart: the leading batch at 10 ms, then the max delay (1,000 ms) forces one
@@ -209,10 +221,10 @@ class ChangeDebouncerTest {
     @Test
     void withTheLeadingEdgeAChangeLessThanAQuietPeriodAfterTheLastOneWaits() {
         ChangeDebouncer<String> leading = leading(batches::add);
-        leading.markDirty("a");
+        leading.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(10);
         scheduler.advanceMillis(89);
-        leading.markDirty("b");
+        leading.markDirty("b", Reason.EVENT);
         scheduler.advanceMillis(10);
         assertThat(batches).containsExactly(Set.of("a"));
         scheduler.advanceMillis(90);
@@ -222,109 +234,14 @@ class ChangeDebouncerTest {
     @Test
     void theGatheringWindowIsNeverLongerThanTheQuietPeriod() {
         ChangeDebouncer<String> shortQuiet = new ChangeDebouncer<>(scheduler, Debounce.leading(4, 1000), clock::get,
-                batches::add);
-        shortQuiet.markDirty("a");
+                batch -> batches.add(batch.keySet()));
+        shortQuiet.markDirty("a", Reason.EVENT);
         scheduler.advanceMillis(4);
         assertThat(batches).containsExactly(Set.of("a"));
     }
 
     private ChangeDebouncer<String> leading(java.util.function.Consumer<Set<String>> consumer) {
-        return new ChangeDebouncer<>(scheduler, Debounce.leading(100, 1000), clock::get, consumer);
-    }
-
-    /** A scheduler whose delayed tasks run on the test thread when the manual clock passes their time. */
-    static final class ManualScheduler extends ScheduledThreadPoolExecutor {
-        private final AtomicLong clock;
-        private final List<Object[]> tasks = new ArrayList<>();
-
-        ManualScheduler(AtomicLong clock) {
-            super(1);
-            this.clock = clock;
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            long due = clock.get() + unit.toNanos(delay);
-            ManualFuture future = new ManualFuture();
-            tasks.add(new Object[] {due, command, future});
-            return future;
-        }
-
-        @Override
-        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            throw new AssertionError("not used");
-        }
-
-        int armedTimers() {
-            int n = 0;
-            for (Object[] t : tasks) {
-                if (!((ManualFuture) t[2]).isCancelled()) {
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        void advanceMillis(long millis) {
-            long target = clock.get() + TimeUnit.MILLISECONDS.toNanos(millis);
-            while (true) {
-                Object[] next = null;
-                for (Object[] t : tasks) {
-                    if ((long) t[0] <= target && (next == null || (long) t[0] < (long) next[0])) {
-                        next = t;
-                    }
-                }
-                if (next == null) {
-                    break;
-                }
-                tasks.remove(next);
-                clock.set(Math.max(clock.get(), (long) next[0]));
-                if (!((ManualFuture) next[2]).isCancelled()) {
-                    ((Runnable) next[1]).run();
-                }
-            }
-            // A batch consumer may have moved the clock on (processing takes time): never move it back.
-            clock.set(Math.max(clock.get(), target));
-        }
-    }
-
-    static final class ManualFuture implements ScheduledFuture<Object> {
-        private volatile boolean cancelled;
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return 0;
-        }
-
-        @Override
-        public int compareTo(Delayed o) {
-            return 0;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            cancelled = true;
-            return true;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return cancelled;
-        }
-
-        @Override
-        public boolean isDone() {
-            return cancelled;
-        }
-
-        @Override
-        public Object get() {
-            return null;
-        }
-
-        @Override
-        public Object get(long timeout, TimeUnit unit) {
-            return null;
-        }
+        return new ChangeDebouncer<>(scheduler, Debounce.leading(100, 1000), clock::get,
+                batch -> consumer.accept(batch.keySet()));
     }
 }

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.reconcile;
 
 /**
  * When a {@link ChangeDebouncer} hands changes over: after the quiet period with no further change, at the
