@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.source;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Tells whether one part of this Nacos node's data is complete: for instance the ephemeral instances Distro
@@ -17,6 +18,28 @@ public interface ReadinessProbe {
 
     /** The part's state now. */
     Check check();
+
+    /** The probe of {@code part} whose state {@code check} reads; {@code check} keeps the contract above. */
+    static ReadinessProbe of(String part, Supplier<Check> check) {
+        Objects.requireNonNull(part, "part");
+        Objects.requireNonNull(check, "check");
+        return new ReadinessProbe() {
+            @Override
+            public String part() {
+                return part;
+            }
+
+            @Override
+            public Check check() {
+                return check.get();
+            }
+        };
+    }
+
+    /** A probe whose answer never changes. */
+    static ReadinessProbe fixed(String part, Check check) {
+        return of(part, () -> check);
+    }
 
     /** One check's result. Immutable. */
     final class Check {

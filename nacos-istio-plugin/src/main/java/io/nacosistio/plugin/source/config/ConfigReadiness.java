@@ -30,16 +30,16 @@ public final class ConfigReadiness {
         ClassLoader loader = ConfigReadiness.class.getClassLoader();
         NacosReadiness.Mode mode = NacosReadiness.Mode.of(loader);
         if (mode.standalone()) {
-            return NacosReadiness.fixed(CONFIG, Check.ready("standalone: the config store was loaded before "
+            return ReadinessProbe.fixed(CONFIG, Check.ready("standalone: the config store was loaded before "
                     + "Nacos started"));
         }
         Boolean embedded = embeddedStorage(loader);
         if (embedded == null) {
-            return NacosReadiness.fixed(CONFIG, Check.unknown("this Nacos has no "
+            return ReadinessProbe.fixed(CONFIG, Check.unknown("this Nacos has no "
                     + DATASOURCE_CONFIGURATION + ".isEmbeddedStorage()"));
         }
         if (!embedded) {
-            return NacosReadiness.fixed(CONFIG, Check.ready("external database: read directly, shared by every "
+            return ReadinessProbe.fixed(CONFIG, Check.ready("external database: read directly, shared by every "
                     + "node"));
         }
         return NacosReadiness.raftGroupProbe(CONFIG, CONFIG_GROUP, "configs in embedded storage", beans, mode);

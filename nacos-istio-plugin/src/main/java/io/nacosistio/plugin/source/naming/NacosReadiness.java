@@ -62,10 +62,10 @@ public final class NacosReadiness {
     public static ReadinessProbe raftGroupProbe(String part, String group, String holding,
             NacosNamingSource.BeanLookup beans, Mode mode) {
         if (mode.standalone) {
-            return fixed(part, Check.ready("standalone: " + holding + " are not replicated"));
+            return ReadinessProbe.fixed(part, Check.ready("standalone: " + holding + " are not replicated"));
         }
         if (mode.problem != null) {
-            return fixed(part, Check.unknown(mode.problem));
+            return ReadinessProbe.fixed(part, Check.unknown(mode.problem));
         }
         ClassLoader loader = NacosReadiness.class.getClassLoader();
         List<String> missing = new ArrayList<>();
@@ -74,41 +74,27 @@ public final class NacosReadiness {
         Method metaData = method(load(CONSISTENCY_PROTOCOL, loader, missing), "protocolMetaData", missing);
         Method get = method(load(PROTOCOL_META_DATA, loader, missing), "get", missing, String.class, String.class);
         if (!missing.isEmpty()) {
-            return fixed(part, Check.unknown("this Nacos has no " + String.join(", ", missing)));
+            return ReadinessProbe.fixed(part, Check.unknown("this Nacos has no " + String.join(", ", missing)));
         }
         Object manager;
         try {
             manager = beans.get(managerType);
         } catch (RuntimeException e) {
-            return fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
+            return ReadinessProbe.fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
         }
         if (manager == null) {
-            return fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
+            return ReadinessProbe.fixed(part, Check.unknown("this Nacos has no " + PROTOCOL_MANAGER + " bean"));
         }
-        return new ReadinessProbe() {
-            @Override
-            public String part() {
-                return part;
+        String what = "JRaft group " + group;
+        return reflectiveProbe(part, what, () -> {
+            Object protocol = getCp.invoke(manager);
+            if (protocol == null) {
+                return Check.notReady("the JRaft protocol is not started yet");
             }
-
-            @Override
-            public Check check() {
-                try {
-                    Object protocol = getCp.invoke(manager);
-                    if (protocol == null) {
-                        return Check.notReady("the JRaft protocol is not started yet");
-                    }
-                    Object leader = leaderOf(get.invoke(metaData.invoke(protocol), group, "leader"));
-                    return leader == null
-                            ? Check.notReady("JRaft group " + group + " (" + holding + ") has no leader yet")
-                            : Check.ready("JRaft group " + group + " has leader " + leader);
-                } catch (InvocationTargetException e) {
-                    return Check.notReady("JRaft group " + group + " cannot be read: " + e.getCause());
-                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                    return Check.notReady("JRaft group " + group + " cannot be read: " + e);
-                }
-            }
-        };
+            Object leader = leaderOf(get.invoke(metaData.invoke(protocol), group, "leader"));
+            return leader == null ? Check.notReady(what + " (" + holding + ") has no leader yet")
+                    : Check.ready(what + " has leader " + leader);
+        });
     }
 
     /**
@@ -132,7 +118,7 @@ public final class NacosReadiness {
         Class<?> type = load(DISTRO_PROTOCOL, loader, missing);
         Method initialized = method(type, "isInitialized", missing);
         if (!missing.isEmpty()) {
-            return fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + String.join(", ", missing)));
+            return ReadinessProbe.fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + String.join(", ", missing)));
         }
         Object distro;
         try {
@@ -141,44 +127,34 @@ public final class NacosReadiness {
             distro = null;
         }
         if (distro == null) {
-            return fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + DISTRO_PROTOCOL + " bean"));
+            return ReadinessProbe.fixed(EPHEMERAL_NAMING, Check.unknown("this Nacos has no " + DISTRO_PROTOCOL + " bean"));
         }
         Object bean = distro;
         String how = mode.standalone ? "standalone: nothing to load from other nodes"
                 : "Distro loaded the ephemeral instances from the other nodes";
-        return new ReadinessProbe() {
-            @Override
-            public String part() {
-                return EPHEMERAL_NAMING;
-            }
-
-            @Override
-            public Check check() {
-                try {
-                    return Boolean.TRUE.equals(initialized.invoke(bean)) ? Check.ready(how)
-                            : Check.notReady("Distro is still loading the ephemeral instances from the other nodes");
-                } catch (InvocationTargetException e) {
-                    return Check.notReady("DistroProtocol cannot be read: " + e.getCause());
-                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                    return Check.notReady("DistroProtocol cannot be read: " + e);
-                }
-            }
-        };
+        return reflectiveProbe(EPHEMERAL_NAMING, "DistroProtocol", () -> Boolean.TRUE.equals(initialized.invoke(bean))
+                ? Check.ready(how) : Check.notReady("Distro is still loading the ephemeral instances from the other nodes"));
     }
 
-    /** A probe whose answer never changes. */
-    public static ReadinessProbe fixed(String part, Check check) {
-        return new ReadinessProbe() {
-            @Override
-            public String part() {
-                return part;
-            }
+    /** A check that reads Nacos by reflection; whatever it throws is reported as not ready. */
+    interface ReflectiveCheck {
+        Check run() throws ReflectiveOperationException;
+    }
 
-            @Override
-            public Check check() {
-                return check;
+    /**
+     * The probe of {@code part} that runs {@code check}; a failure of the call (or of what Nacos ran) reports
+     * {@link Check.State#NOT_READY}: "{@code what} cannot be read" with the cause, so the probe never throws.
+     */
+    static ReadinessProbe reflectiveProbe(String part, String what, ReflectiveCheck check) {
+        return ReadinessProbe.of(part, () -> {
+            try {
+                return check.run();
+            } catch (InvocationTargetException e) {
+                return Check.notReady(what + " cannot be read: " + e.getCause());
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return Check.notReady(what + " cannot be read: " + e);
             }
-        };
+        });
     }
 
     private static Class<?> load(String name, ClassLoader loader, List<String> missing) {
