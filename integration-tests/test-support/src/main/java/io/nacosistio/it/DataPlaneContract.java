@@ -30,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static io.nacosistio.it.Instances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -775,15 +775,6 @@ public abstract class DataPlaneContract implements NacosLauncher.Provider {
     private static boolean sleep(long millis) throws InterruptedException {
         Thread.sleep(millis);
         return true;
-    }
-
-    private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        instance.setWeight(weight);
-        instance.setMetadata(new HashMap<>(metadata));
-        return instance;
     }
 
     @FunctionalInterface

@@ -307,12 +307,8 @@ public abstract class NamingSourceContract implements NacosLauncher.Provider {
 
     private static Instance instance(String ip, int port, double weight, String cluster,
             Map<String, String> metadata) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        instance.setWeight(weight);
+        Instance instance = Instances.instance(ip, port, weight, metadata);
         instance.setClusterName(cluster);
-        instance.setMetadata(new HashMap<>(metadata));
         return instance;
     }
 

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import static io.nacosistio.it.Instances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -635,15 +636,6 @@ public abstract class PluginContract implements NacosLauncher.Provider {
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + debugPort + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        instance.setWeight(weight);
-        instance.setMetadata(new java.util.HashMap<>(metadata));
-        return instance;
     }
 
     private static java.util.Optional<ServiceEntry> seNamed(Received r, String service) {

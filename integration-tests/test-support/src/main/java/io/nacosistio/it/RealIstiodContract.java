@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 
+import static io.nacosistio.it.Instances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -749,15 +750,6 @@ public abstract class RealIstiodContract implements NacosLauncher.Provider {
         // The client's 3 s default is too short for a Nacos that has just restarted on a busy machine.
         props.put("namingRequestTimeout", "10000");
         return NamingFactory.createNamingService(props);
-    }
-
-    private static Instance instance(String ip, int port, double weight, Map<String, String> metadata) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        instance.setWeight(weight);
-        instance.setMetadata(new HashMap<>(metadata));
-        return instance;
     }
 
     private static Optional<JsonNode> endpoint(Istiod.Seen seen, String service, String address) {

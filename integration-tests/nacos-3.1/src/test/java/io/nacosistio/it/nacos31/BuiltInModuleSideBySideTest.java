@@ -3,7 +3,6 @@ package io.nacosistio.it.nacos31;
 import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.naming.NamingFactory;
 import com.alibaba.nacos.api.naming.NamingService;
-import com.alibaba.nacos.api.naming.pojo.Instance;
 import io.nacosistio.it.ChildNacos;
 import io.nacosistio.it.FreePorts;
 import io.nacosistio.it.NacosLauncher;
@@ -19,11 +18,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import static io.nacosistio.it.Instances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,10 +63,10 @@ class BuiltInModuleSideBySideTest implements NacosLauncher.Provider {
         try (ChildNacos nacos = ChildNacos.start(getClass(), "side-by-side", home, httpPort, properties)) {
             naming = NamingFactory.createNamingService(clientProps);
             naming.batchRegisterInstance("sbs-orders", "DEFAULT_GROUP", List.of(
-                    instance("10.110.0.1", 9090, Map.of("protocol", "grpc")),
-                    instance("10.110.0.2", 9090, Map.of("protocol", "grpc"))));
-            naming.registerInstance("sbs-web", instance("10.110.1.1", 8080, Map.of()));
-            naming.registerInstance("sbs-cache", instance("10.110.2.1", 6379, Map.of("protocol", "redis")));
+                    instance("10.110.0.1", 9090, 1, Map.of("protocol", "grpc")),
+                    instance("10.110.0.2", 9090, 1, Map.of("protocol", "grpc"))));
+            naming.registerInstance("sbs-web", instance("10.110.1.1", 8080, 1, Map.of()));
+            naming.registerInstance("sbs-cache", instance("10.110.2.1", 6379, 1, Map.of("protocol", "redis")));
             Duration keepalive = Duration.ofSeconds(10);
             try (Istiod plugin = Istiod.start(binary, IstiodOptions.mcp("side-by-side-plugin", pluginPort)
                     .withKeepaliveInterval(keepalive));
@@ -120,11 +119,4 @@ class BuiltInModuleSideBySideTest implements NacosLauncher.Provider {
         }
     }
 
-    private static Instance instance(String ip, int port, Map<String, String> metadata) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        instance.setMetadata(new HashMap<>(metadata));
-        return instance;
-    }
 }
