@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  */
 public final class Nacos31Server implements AutoCloseable {
 
-    /** {@code false} makes this Nacos a cluster member; see {@link #writeClusterConf}. */
+    /** {@code false} makes this Nacos a cluster member; see {@link ClusterMembers}. */
     public static final String STANDALONE = "nacos.standalone";
     /** The member's own address, as {@code cluster.conf} names it. */
     public static final String SERVER_IP = "nacos.server.ip";
@@ -123,15 +123,6 @@ public final class Nacos31Server implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /**
-     * Writes {@code <home>/conf/cluster.conf}, the member list a cluster member reads (one {@code ip:port} a
-     * line, this member's own address among them).
-     */
-    public static void writeClusterConf(Path home, List<String> members) throws IOException {
-        Files.createDirectories(home.resolve("conf"));
-        Files.write(home.resolve("conf").resolve("cluster.conf"), members);
     }
 
     private String[] arguments() {

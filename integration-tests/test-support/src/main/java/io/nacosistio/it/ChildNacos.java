@@ -1,9 +1,8 @@
 package io.nacosistio.it;
 
-import java.io.BufferedReader;
+import io.nacosistio.quickstart.ProcessOutput;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,18 +116,13 @@ public final class ChildNacos implements AutoCloseable {
     }
 
     private void copyOutput() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                out.write(line);
-                out.write('\n');
-                out.flush();
+        try {
+            ProcessOutput.copy(process, logFile, line -> {
                 if (line.startsWith(ChildNacosMain.READY)) {
                     readyNanos = System.nanoTime();
                     ready.complete(true);
                 }
-            }
+            });
         } catch (IOException e) {
             // the process is gone; the caller learns it from the ready signal or the exit code
         } finally {

@@ -2,6 +2,7 @@ package io.nacosistio.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nacosistio.quickstart.ClusterMembers;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,8 +32,8 @@ import java.util.stream.Collectors;
  */
 public final class NacosCluster implements AutoCloseable {
 
-    /** Each member's heap: three members, the test JVM and an istiod share the machine. */
-    private static final String HEAP = "-Xmx512m";
+    /** Each member's JVM: three members, the test JVM and an istiod share the machine. */
+    private static final List<String> MEMBER_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FORM_TIMEOUT_MILLIS = 120_000;
 
@@ -40,20 +41,20 @@ public final class NacosCluster implements AutoCloseable {
     public record Member(int index, int httpPort, int mcpPort, int debugPort, Path home) {
 
         public int grpcPort() {
-            return httpPort + 1000;
+            return ClusterMembers.grpcPort(httpPort);
         }
 
         public int clusterGrpcPort() {
-            return httpPort + 1001;
+            return ClusterMembers.clusterGrpcPort(httpPort);
         }
 
         public int raftPort() {
-            return httpPort - 1000;
+            return ClusterMembers.raftPort(httpPort);
         }
 
         /** {@code 127.0.0.1:<http>}, as cluster.conf names it and as a Nacos client is given it. */
         public String address() {
-            return "127.0.0.1:" + httpPort;
+            return ClusterMembers.address(httpPort);
         }
     }
 
@@ -63,13 +64,15 @@ public final class NacosCluster implements AutoCloseable {
     private final Path root;
     private final List<Member> members;
     private final Map<String, String> extraProperties;
+    private final List<String> memberJvmOptions;
     private final ChildNacos[] running;
     private final int[] runs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private NacosCluster(Class<? extends NacosLauncher.Provider> provider, String name, String membersPath, Path root,
-            List<Member> members, Map<String, String> extraProperties) {
+            List<Member> members, Map<String, String> extraProperties, List<String> memberJvmOptions) {
         this.provider = provider;
+        this.memberJvmOptions = List.copyOf(memberJvmOptions);
         this.name = name;
         this.membersPath = membersPath;
         this.root = root;
@@ -90,6 +93,13 @@ public final class NacosCluster implements AutoCloseable {
      */
     public static NacosCluster start(Class<? extends NacosLauncher.Provider> provider, String name, String membersPath,
             int size, Map<String, String> properties) throws IOException, InterruptedException {
+        return start(provider, name, membersPath, size, properties, MEMBER_JVM);
+    }
+
+    /** As {@link #start(Class, String, String, int, Map)}, each member's JVM with these options (heap, collector). */
+    public static NacosCluster start(Class<? extends NacosLauncher.Provider> provider, String name, String membersPath,
+            int size, Map<String, String> properties, List<String> memberJvmOptions)
+            throws IOException, InterruptedException {
         Path root = Files.createTempDirectory("nacos-cluster");
         List<Member> members = new ArrayList<>();
         try {
@@ -100,16 +110,16 @@ public final class NacosCluster implements AutoCloseable {
                 int debugPort = FreePorts.any();
                 members.add(new Member(i, httpPort, mcpPort, debugPort, root.resolve("member-" + i)));
             }
-            List<String> clusterConf = members.stream().map(Member::address).toList();
+            List<Integer> httpPorts = members.stream().map(Member::httpPort).toList();
             for (Member member : members) {
-                Files.createDirectories(member.home().resolve("conf"));
-                Files.write(member.home().resolve("conf").resolve("cluster.conf"), clusterConf, StandardCharsets.UTF_8);
+                ClusterMembers.writeClusterConf(member.home(), httpPorts);
             }
         } catch (IOException | RuntimeException e) {
             TempDirs.delete(root);
             throw e;
         }
-        NacosCluster cluster = new NacosCluster(provider, name, membersPath, root, members, new LinkedHashMap<>(properties));
+        NacosCluster cluster = new NacosCluster(provider, name, membersPath, root, members,
+                new LinkedHashMap<>(properties), memberJvmOptions);
         long started = System.nanoTime();
         try {
             for (Member member : members) {
@@ -132,15 +142,7 @@ public final class NacosCluster implements AutoCloseable {
     public Map<String, String> properties(int index) {
         Member member = members.get(index);
         Map<String, String> properties = SharedNacos.pluginProperties(member.mcpPort(), member.debugPort());
-        properties.put("nacos.standalone", "false");
-        properties.put("nacos.core.member.lookup.type", "file");
-        // The address cluster.conf names this member by (as a system property and as Nacos's own setting).
-        properties.put("nacos.server.ip", "127.0.0.1");
-        properties.put("nacos.inetutils.ip-address", "127.0.0.1");
-        // A member that boots before its peers finds no one to load Distro's data from and retries after
-        // this delay (30 s by default); a restarted member loads from its running peers at once.
-        properties.put("nacos.core.protocol.distro.data.load.retryDelayMs", "2000");
-        properties.put("db.pool.config.connectionTimeout", "60000");
+        properties.putAll(ClusterMembers.memberProperties());
         properties.putAll(extraProperties);
         return properties;
     }
@@ -150,7 +152,7 @@ public final class NacosCluster implements AutoCloseable {
         runs[index]++;
         String logName = name + "-" + index + (runs[index] == 1 ? "" : "-run" + runs[index]);
         running[index] = ChildNacos.launch(provider, logName, member.home(), member.httpPort(), properties(index),
-                List.of(HEAP, "-XX:+UseSerialGC"));
+                memberJvmOptions);
         return running[index];
     }
 

@@ -2,10 +2,9 @@ package io.nacosistio.it.dataplane;
 
 import io.nacosistio.it.TempDirs;
 import io.nacosistio.it.istiod.IstiodBinary;
+import io.nacosistio.quickstart.ProcessOutput;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -198,17 +197,12 @@ public final class MeshApps implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                out.write(line);
-                out.write('\n');
-                out.flush();
+        try {
+            ProcessOutput.copy(process, logFile, line -> {
                 if (line.startsWith(ANSWER)) {
                     answers.add(line.substring(ANSWER.length()));
                 }
-            }
+            });
         } catch (IOException e) {
             // the process is gone; a pending expect() reports it
         }

@@ -1,4 +1,4 @@
-package io.nacosistio.it;
+package io.nacosistio.quickstart;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * balancer stands in front of the Nacos members' MCP ports: each accepted connection is forwarded to the first
  * backend, in the given order, that accepts a connection; when a backend goes away its connections close and
  * the client's next connection goes to the next backend that is up. Records which backend every connection
- * went to.
+ * went to. Runs in front of the quick start's cluster members and in the cluster tests.
  */
 public final class TcpBalancer implements AutoCloseable {
 
@@ -35,10 +35,16 @@ public final class TcpBalancer implements AutoCloseable {
         this.backends = List.copyOf(backends);
     }
 
+    /** A balancer on a free loopback port. */
     public static TcpBalancer start(List<Integer> backendPorts) throws IOException {
+        return start(InetAddress.getLoopbackAddress(), 0, backendPorts);
+    }
+
+    /** A balancer listening on {@code address:port} (port 0: a free one). */
+    public static TcpBalancer start(InetAddress address, int port, List<Integer> backendPorts) throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.bind(new InetSocketAddress(address, port));
         TcpBalancer balancer = new TcpBalancer(server, backendPorts);
         Thread acceptor = new Thread(balancer::acceptLoop, "tcp-balancer-" + server.getLocalPort());
         acceptor.setDaemon(true);
