@@ -53,6 +53,7 @@ final class Registry implements AutoCloseable {
     };
 
     private final NamingService naming;
+    private final int first;
     private final int endpoints;
     private final int registrationsPerService;
     private final InstanceChange instanceChange;
@@ -66,10 +67,21 @@ final class Registry implements AutoCloseable {
      */
     Registry(int httpPort, int capacity, int endpoints, int registrationsPerService, InstanceChange instanceChange)
             throws NacosException {
+        this(httpPort, 0, capacity, endpoints, registrationsPerService, instanceChange);
+    }
+
+    /**
+     * A registry of the services {@code first} .. {@code first + capacity - 1} ({@link #serviceName}), written
+     * through a client of the Nacos at {@code httpPort}, as one of several registries that share a cluster; the
+     * methods take a service's index within this range.
+     */
+    Registry(int httpPort, int first, int capacity, int endpoints, int registrationsPerService,
+            InstanceChange instanceChange) throws NacosException {
         Properties props = new Properties();
         props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
         this.naming = NamingFactory.createNamingService(props);
         awaitConnected(naming);
+        this.first = first;
         this.endpoints = endpoints;
         this.registrationsPerService = registrationsPerService;
         this.instanceChange = instanceChange;
@@ -139,7 +151,8 @@ final class Registry implements AutoCloseable {
                 done.add(pool.submit(() -> {
                     synchronized (locks[service]) {
                         for (int r = 0; r < registrationsPerService; r++) {
-                            naming.batchRegisterInstance(serviceName(service), GROUP, instances.get(service));
+                            naming.batchRegisterInstance(serviceName(first + service), GROUP,
+                                    instances.get(service));
                         }
                     }
                     return null;
@@ -160,7 +173,7 @@ final class Registry implements AutoCloseable {
      * listeners hear of it just before the call and again the moment it returns.
      */
     void change(int service, long seq, List<? extends ChangeListener> listeners) throws NacosException {
-        String name = serviceName(service);
+        String name = serviceName(first + service);
         synchronized (locks[service]) {
             List<Instance> next = new ArrayList<>(instances.get(service));
             int slot = (int) (seq % endpoints);
@@ -192,7 +205,8 @@ final class Registry implements AutoCloseable {
      * A unique address per instance (10.x.y.z), port 8080, and labels like those of a typical workload, as change
      * {@code seq} leaves it.
      */
-    private Instance instance(int service, int slot, long seq) {
+    private Instance instance(int local, int slot, long seq) {
+        int service = first + local;
         int n = service * endpoints + slot;
         Instance i = new Instance();
         i.setIp("10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255));
