@@ -71,6 +71,12 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
     /** The README's bound for a change to reach istiod; it holds for a change made through another member. */
     public static final long CROSS_MEMBER_BOUND_MILLIS = 2_000;
     private static final long CONVERGE_MILLIS = 60_000;
+    /**
+     * Nacos's {@code nacos.naming.client.expired.time} (3 min by default): a client that was connected to a member
+     * that went away stays on the other members, with the instances it published then, until no member has
+     * renewed it for this long; its application has meanwhile registered them again through another member.
+     */
+    private static final long STALE_CLIENT_EXPIRY_MILLIS = 180_000;
     private static final long MONITOR_POLL_MILLIS = 300;
     private static final String SE = IstiodLikeClient.SERVICE_ENTRY_V1;
     private static final String VS = "networking.istio.io/v1/VirtualService";
@@ -369,8 +375,10 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
         churn.stop();
         long lastChange = System.nanoTime();
         List<IstiodLikeClient> after = mcpClients();
+        // Until then the members differ where a moved client's old instances linger (its earlier weights, an
+        // address it has since deregistered): what each member holds, which the plugin serves as it is.
         Map<String, Received> agreed = awaitAgreedWithEndpoints(after, r -> churn.matches(r) && stable.servedIn(r),
-                CONVERGE_MILLIS);
+                STALE_CLIENT_EXPIRY_MILLIS + CONVERGE_MILLIS);
         long membersAgreeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastChange);
         Map<String, String> expected = versionsWithEndpoints(agreed.get(SE));
         Set<String> served = servedByAny(after);
