@@ -42,6 +42,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -286,11 +290,9 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
         Set<String> served = servedByAny(after);
         int emptyNotOnRestarted = served.size() - names(after.get(0).latest(SE).orElseThrow()).size();
         Map<String, Long> convergedMillis = new LinkedHashMap<>();
-        for (Map.Entry<String, Istiod> e : Map.of("balanced", balanced, "pinned-a", pinned).entrySet()) {
-            Istiod.Seen seen = e.getValue().awaitConfigs("ServiceEntry", s -> istiodHolds(s.configs(), expected, served),
-                    150_000, "every ServiceEntry with endpoints the members serve, at their versions");
-            convergedMillis.put(e.getKey(), TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - up));
-        }
+        awaitEach(Map.of("balanced", balanced, "pinned-a", pinned), c -> istiodHolds(c.configs(), expected, served),
+                150_000, "every ServiceEntry with endpoints the members serve, at their versions").forEach((name, seen) ->
+                        convergedMillis.put(name, TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - up)));
         monitor.awaitPolls(3, 10_000);
         monitor.close();
 
@@ -362,11 +364,9 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
             long changed = System.nanoTime();
             markers.registerInstance(marker, instance("10.127.0." + (m + 1), 8080, 1, Map.of()));
             Map<String, Long> reached = new LinkedHashMap<>();
-            for (Map.Entry<String, Istiod> e : istiods.entrySet()) {
-                Istiod.Seen seen = e.getValue().awaitConfigs("ServiceEntry", c -> keys(c.configs()).contains(key(marker)),
-                        60_000, "the ServiceEntry of " + marker + ", registered after member " + m + " was back");
-                reached.put(e.getKey(), TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - changed));
-            }
+            awaitEach(istiods, c -> keys(c.configs()).contains(key(marker)), 60_000, "the ServiceEntry of " + marker
+                    + ", registered after member " + m + " was back").forEach((name, seen) -> reached.put(name,
+                            TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - changed)));
             rounds.add("member " + m + ": down+boot " + TimeUnit.NANOSECONDS.toMillis(formed - stopping) + " ms (boot "
                     + back.bootMillis() + " ms), members agree on the stable services "
                     + TimeUnit.NANOSECONDS.toMillis(agreed - formed) + " ms later, a change after it reached the istiods in "
@@ -385,11 +385,9 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
         Map<String, String> expected = versionsWithEndpoints(agreed.get(SE));
         Set<String> served = servedByAny(after);
         Map<String, Long> convergedMillis = new LinkedHashMap<>();
-        for (Map.Entry<String, Istiod> e : istiods.entrySet()) {
-            Istiod.Seen seen = e.getValue().awaitConfigs("ServiceEntry", s -> istiodHolds(s.configs(), expected, served),
-                    150_000, "every ServiceEntry with endpoints the members serve, at their versions");
-            convergedMillis.put(e.getKey(), TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - lastChange));
-        }
+        awaitEach(istiods, c -> istiodHolds(c.configs(), expected, served), 150_000,
+                "every ServiceEntry with endpoints the members serve, at their versions").forEach((name, seen) ->
+                        convergedMillis.put(name, TimeUnit.NANOSECONDS.toMillis(seen.nanoTime() - lastChange)));
         monitor.close();
         System.out.printf("CLUSTER-ROLLING nacos=%s rounds=%s members_agree_after_last_change_ms=%d"
                 + " istiod_converged_after_last_change_ms=%s churn_changes=%d churn_failures=%d polls=%s"
@@ -668,6 +666,34 @@ public abstract class ClusterContract implements NacosLauncher.Provider {
 
     private static long percentile(List<Long> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /**
+     * Waits on every istiod at once, each polled on a thread of its own, until its ServiceEntries satisfy
+     * {@code condition}; returns when each first did. Fails with the first istiod that did not.
+     */
+    private static Map<String, Istiod.Seen> awaitEach(Map<String, Istiod> istiods, Predicate<Istiod.Seen> condition,
+            long timeoutMillis, String what) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(istiods.size());
+        try {
+            Map<String, Future<Istiod.Seen>> waits = new LinkedHashMap<>();
+            istiods.forEach((name, istiod) -> waits.put(name, pool.submit(() -> istiod.awaitConfigs("ServiceEntry",
+                    condition, timeoutMillis, what))));
+            Map<String, Istiod.Seen> seen = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<Istiod.Seen>> w : waits.entrySet()) {
+                try {
+                    seen.put(w.getKey(), w.getValue().get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return seen;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void awaitCondition(java.util.function.BooleanSupplier condition, long timeoutMillis,
