@@ -1,5 +1,6 @@
 package io.nacosistio.bench;
 
+import io.nacosistio.it.IstiodLikeClient.Received;
 import io.nacosistio.it.NacosCluster;
 
 import java.nio.file.Files;
@@ -90,18 +91,18 @@ public final class ClusterBenchMain {
                 Log.info("registry filled in %.1f s", fillSeconds);
 
                 List<ChangeTracker> trackers = new ArrayList<>();
-                List<AdsClient> streams = new ArrayList<>();
+                List<BenchStream> streams = new ArrayList<>();
                 List<Double> syncMillis = new ArrayList<>();
                 for (int m = 0; m < MEMBERS; m++) {
                     ChangeTracker tracker = new ChangeTracker(MeshServer.PLUGIN);
-                    AdsClient stream = AdsClient.subscribeSynced(MeshServer.PLUGIN, cluster.member(m).mcpPort(),
-                            AdsClient.Mode.MEASURE, tracker, config.services(), SYNC_TIMEOUT_MILLIS, () -> { });
-                    AdsClient.Arrival full = stream.firstWithAtLeast(config.services());
-                    syncMillis.add((full.nanos() - stream.subscribedAtNanos()) / 1e6);
+                    BenchStream stream = BenchStream.subscribeSynced(MeshServer.PLUGIN, cluster.member(m).mcpPort(),
+                            BenchStream.Mode.MEASURE, tracker, config.services(), SYNC_TIMEOUT_MILLIS, () -> { });
+                    Received full = stream.firstWithAtLeast(config.services());
+                    syncMillis.add((full.nanoTime() - stream.subscribedAtNanos()) / 1e6);
                     trackers.add(tracker);
                     streams.add(stream);
                     Log.info("member %d: stream holds %d ServiceEntries (%d bytes) %.0f ms after subscribing", m,
-                            full.resources(), full.bytes(), syncMillis.get(m));
+                            full.resourceCount(), full.sizeBytes(), syncMillis.get(m));
                 }
                 try {
                     Random random = new Random(7);
@@ -148,7 +149,7 @@ public final class ClusterBenchMain {
                             Distribution.ofNanos(allSame), Distribution.ofNanos(allOther), undelivered, load,
                             (System.nanoTime() - started) / 1e9);
                 } finally {
-                    streams.forEach(AdsClient::close);
+                    streams.forEach(BenchStream::close);
                 }
             } finally {
                 for (Registry r : registries) {
@@ -191,7 +192,7 @@ public final class ClusterBenchMain {
     }
 
     private static void awaitDelivered(List<ChangeTracker> trackers) throws InterruptedException {
-        AdsClient.await(() -> trackers.stream().allMatch(t -> t.undelivered() == 0), 60_000,
+        BenchStream.await(() -> trackers.stream().allMatch(t -> t.undelivered() == 0), 60_000,
                 () -> "changes not delivered within 60 s: " + trackers.stream().map(t -> Integer.toString(
                         t.undelivered())).toList());
     }

@@ -1,5 +1,7 @@
 package io.nacosistio.bench;
 
+import io.nacosistio.it.IstiodLikeClient.Received;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,14 +40,14 @@ final class HeapScenario {
             if (mode != HeapMode.NONE) {
                 MeshServer server = mode == HeapMode.PLUGIN ? MeshServer.PLUGIN : MeshServer.BUILT_IN;
                 // The first client waits for the server to catch up with the fill; the timed ones find it ready.
-                AdsClient.subscribeSynced(server, nacos.port(server), AdsClient.Mode.COUNT, null, services,
+                BenchStream.subscribeSynced(server, nacos.port(server), BenchStream.Mode.COUNT, null, services,
                         SYNC_TIMEOUT_MILLIS, () -> { }).close();
                 for (int run = 0; run < config.fullSyncRuns(); run++) {
-                    try (AdsClient client = AdsClient.subscribeSynced(server, nacos.port(server), AdsClient.Mode.COUNT,
+                    try (BenchStream client = BenchStream.subscribeSynced(server, nacos.port(server), BenchStream.Mode.COUNT,
                             null, services, SYNC_TIMEOUT_MILLIS, () -> { })) {
-                        AdsClient.Arrival full = client.firstWithAtLeast(services);
-                        syncMillis.add((full.nanos() - client.subscribedAtNanos()) / 1e6);
-                        bytes = full.bytes();
+                        Received full = client.firstWithAtLeast(services);
+                        syncMillis.add((full.nanoTime() - client.subscribedAtNanos()) / 1e6);
+                        bytes = full.sizeBytes();
                     }
                 }
                 Log.info("heap (%s): full sync of %d services in %s ms, %d bytes", mode, services, syncMillis, bytes);

@@ -1,5 +1,7 @@
 package io.nacosistio.bench;
 
+import io.nacosistio.it.IstiodLikeClient.Received;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -47,13 +49,13 @@ final class SideBySideScenario {
             double fillSeconds = registry.fillTo(config.services(), 8);
             Log.info("registry filled in %.1f s", fillSeconds);
             for (MeshServer server : servers) {
-                connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()).close();
+                connectSynced(nacos, server, BenchStream.Mode.COUNT, null, config.services()).close();
             }
             PluginMetrics metrics = new PluginMetrics(nacos.debugPort());
             ChangeDriver driver = new ChangeDriver(registry::services);
 
             Map<MeshServer, ChangeTracker> trackers = new EnumMap<>(MeshServer.class);
-            Map<MeshServer, List<AdsClient>> clients = new EnumMap<>(MeshServer.class);
+            Map<MeshServer, List<BenchStream>> clients = new EnumMap<>(MeshServer.class);
             for (MeshServer server : servers) {
                 trackers.put(server, new ChangeTracker(server));
                 clients.put(server, connect(nacos, server, config.clients(), trackers.get(server)));
@@ -89,12 +91,12 @@ final class SideBySideScenario {
 
             int churnCount = (int) Math.round(config.churnRate() * config.churnSeconds());
             Log.info("churn: %.0f changes/s for %d s", config.churnRate(), config.churnSeconds());
-            Map<AdsClient, long[]> countersBefore = counters(clients);
+            Map<BenchStream, long[]> countersBefore = counters(clients);
             ThreadCpu churnStart = ThreadCpu.take();
             Map<String, Double> c0 = metrics.read();
             ChangeDriver.Outcome churnRun = driver.run(config.churnRate(), churnCount,
                     registry.changes(List.copyOf(trackers.values())));
-            Map<AdsClient, long[]> countersAfter = counters(clients);
+            Map<BenchStream, long[]> countersAfter = counters(clients);
             // The built-in module sends at most every 5 s under churn: wait for both to deliver everything.
             awaitDelivered(trackers.values(), 30_000);
             ThreadCpu churnEnd = ThreadCpu.take();
@@ -112,7 +114,7 @@ final class SideBySideScenario {
                 idle.put(server, new Results.Idle(config.clients(), idleWall, own, 100 * own / idleWall,
                         topThreads(idleEnd.secondsByThreadSince(idleStart), server)));
             }
-            clients.values().forEach(list -> list.forEach(AdsClient::close));
+            clients.values().forEach(list -> list.forEach(BenchStream::close));
             // The heap is weighed for the whole JVM in the stall phase: let both servers work off the churn first.
             Thread.sleep(10_000);
 
@@ -151,11 +153,11 @@ final class SideBySideScenario {
         Map<MeshServer, Long> bytes = new EnumMap<>(MeshServer.class);
         for (int run = 0; run < config.fullSyncRuns(); run++) {
             for (MeshServer server : servers) {
-                try (AdsClient client = connectSynced(nacos, server, AdsClient.Mode.COUNT, null, services)) {
-                    AdsClient.Arrival full = client.firstWithAtLeast(services);
+                try (BenchStream client = connectSynced(nacos, server, BenchStream.Mode.COUNT, null, services)) {
+                    Received full = client.firstWithAtLeast(services);
                     millis.computeIfAbsent(server, s -> new ArrayList<>())
-                            .add((full.nanos() - client.subscribedAtNanos()) / 1e6);
-                    bytes.put(server, (long) full.bytes());
+                            .add((full.nanoTime() - client.subscribedAtNanos()) / 1e6);
+                    bytes.put(server, (long) full.sizeBytes());
                 }
             }
         }
@@ -172,20 +174,20 @@ final class SideBySideScenario {
     }
 
     /** Connects {@code count} clients one after another, the first one measuring, each holding every service. */
-    private List<AdsClient> connect(BenchNacos nacos, MeshServer server, int count, ChangeTracker tracker)
+    private List<BenchStream> connect(BenchNacos nacos, MeshServer server, int count, ChangeTracker tracker)
             throws InterruptedException {
-        List<AdsClient> list = new ArrayList<>();
-        list.add(connectSynced(nacos, server, AdsClient.Mode.MEASURE, tracker, config.services()));
+        List<BenchStream> list = new ArrayList<>();
+        list.add(connectSynced(nacos, server, BenchStream.Mode.MEASURE, tracker, config.services()));
         while (list.size() < count) {
-            list.add(connectSynced(nacos, server, AdsClient.Mode.COUNT, null, config.services()));
+            list.add(connectSynced(nacos, server, BenchStream.Mode.COUNT, null, config.services()));
         }
         return list;
     }
 
     /** One client that holds every service; built-in streams that failed while subscribing are counted. */
-    private AdsClient connectSynced(BenchNacos nacos, MeshServer server, AdsClient.Mode mode, ChangeTracker tracker,
+    private BenchStream connectSynced(BenchNacos nacos, MeshServer server, BenchStream.Mode mode, ChangeTracker tracker,
             int services) throws InterruptedException {
-        return AdsClient.subscribeSynced(server, nacos.port(server), mode, tracker, services, SYNC_TIMEOUT_MILLIS,
+        return BenchStream.subscribeSynced(server, nacos.port(server), mode, tracker, services, SYNC_TIMEOUT_MILLIS,
                 () -> builtInStreamFailures++);
     }
 
@@ -215,12 +217,12 @@ final class SideBySideScenario {
         }
     }
 
-    private Results.Latency latency(ChangeTracker tracker, List<AdsClient> clients, int changes,
+    private Results.Latency latency(ChangeTracker tracker, List<BenchStream> clients, int changes,
             Map<String, Double> counters, MeshServer server) {
         List<ChangeTracker.Delivery> deliveries = tracker.deliveries();
         List<Long> measuring = deliveries.stream().map(ChangeTracker.Delivery::latencyNanos).collect(Collectors.toList());
         List<Long> all = new ArrayList<>();
-        for (AdsClient c : clients) {
+        for (BenchStream c : clients) {
             all.addAll(deliveryLatencies(deliveries, tracker, c));
         }
         boolean plugin = server == MeshServer.PLUGIN;
@@ -241,14 +243,14 @@ final class SideBySideScenario {
      * Responses with a version the measuring client never saw are passed over.
      */
     static List<Long> deliveryLatencies(List<ChangeTracker.Delivery> deliveries, ChangeTracker tracker,
-            AdsClient client) {
-        List<AdsClient.Arrival> arrivals = client.serviceEntryArrivals();
+            BenchStream client) {
+        List<Received> arrivals = client.serviceEntryArrivals();
         List<Long> result = new ArrayList<>();
         for (ChangeTracker.Delivery d : deliveries) {
             int order = tracker.orderOf(d.version());
-            for (AdsClient.Arrival a : arrivals) {
+            for (Received a : arrivals) {
                 if (tracker.orderOf(a.version()) >= order) {
-                    result.add(Math.max(0, a.nanos() - d.writtenAtNanos()));
+                    result.add(Math.max(0, a.nanoTime() - d.writtenAtNanos()));
                     break;
                 }
             }
@@ -256,18 +258,18 @@ final class SideBySideScenario {
         return result;
     }
 
-    private static Map<AdsClient, long[]> counters(Map<MeshServer, List<AdsClient>> clients) {
-        Map<AdsClient, long[]> m = new LinkedHashMap<>();
+    private static Map<BenchStream, long[]> counters(Map<MeshServer, List<BenchStream>> clients) {
+        Map<BenchStream, long[]> m = new LinkedHashMap<>();
         clients.values().forEach(list -> list.forEach(c -> m.put(c, new long[] {c.serviceEntryResponses(), c.bytes()})));
         return m;
     }
 
-    private Results.Churn churn(MeshServer server, ChangeTracker tracker, List<AdsClient> clients,
-            Map<AdsClient, long[]> before, Map<AdsClient, long[]> after, ChangeDriver.Outcome run,
+    private Results.Churn churn(MeshServer server, ChangeTracker tracker, List<BenchStream> clients,
+            Map<BenchStream, long[]> before, Map<BenchStream, long[]> after, ChangeDriver.Outcome run,
             Map<String, Double> groups, Map<String, Double> threads) {
         double responses = 0;
         double bytes = 0;
-        for (AdsClient c : clients) {
+        for (BenchStream c : clients) {
             responses += after.get(c)[0] - before.get(c)[0];
             bytes += after.get(c)[1] - before.get(c)[1];
         }
@@ -312,7 +314,7 @@ final class SideBySideScenario {
         Log.info("%s: %d streams, one stalled, %d changes at one per second", server.label(), config.stallStreams(),
                 config.stallChanges());
         ChangeTracker tracker = new ChangeTracker(server);
-        List<AdsClient> clients = connect(nacos, server, config.stallStreams() - 1, tracker);
+        List<BenchStream> clients = connect(nacos, server, config.stallStreams() - 1, tracker);
         boolean plugin = server == MeshServer.PLUGIN;
         try {
             // The same streams and changes without a stalled stream first: what "keeping their latency" compares to.
@@ -320,14 +322,14 @@ final class SideBySideScenario {
             awaitDelivered(List.of(tracker), 30_000);
             List<ChangeTracker.Delivery> baseline = tracker.deliveries();
             List<Long> before = new ArrayList<>();
-            for (AdsClient c : clients) {
+            for (BenchStream c : clients) {
                 before.addAll(deliveryLatencies(baseline, tracker, c));
             }
             tracker.clear();
             Distribution beforeStall = Distribution.ofNanos(before);
             Log.info("%s: %d streams, none stalled: latency p50 %.0f / p99 %.0f ms", server.label(), clients.size(),
                     beforeStall.p50(), beforeStall.p99());
-            AdsClient stalled = new AdsClient(server, nacos.port(server), AdsClient.Mode.STALL, null).subscribe();
+            BenchStream stalled = new BenchStream(server, nacos.port(server), BenchStream.Mode.STALL, null);
             clients.add(stalled);
             Thread.sleep(2000);
             long heapBefore = Memory.heapAfterGc();
@@ -355,7 +357,7 @@ final class SideBySideScenario {
             long directAfter = plugin ? Memory.pluginGrpcBuffers() : Memory.nacosGrpcBuffers();
             List<ChangeTracker.Delivery> deliveries = tracker.deliveries();
             List<Long> latencies = new ArrayList<>();
-            for (AdsClient c : clients) {
+            for (BenchStream c : clients) {
                 if (c != stalled) {
                     latencies.addAll(deliveryLatencies(deliveries, tracker, c));
                 }
@@ -365,8 +367,8 @@ final class SideBySideScenario {
             stalled.resume();
             boolean reached = true;
             try {
-                AdsClient.await(() -> {
-                    AdsClient.Arrival last = stalled.lastServiceEntry();
+                BenchStream.await(() -> {
+                    Received last = stalled.lastServiceEntry();
                     return last != null && last.version().equals(latest);
                 }, 60_000, () -> "stalled stream never reached " + latest);
             } catch (IllegalStateException e) {
@@ -374,10 +376,10 @@ final class SideBySideScenario {
             }
             // Let anything still queued for it arrive before counting.
             Thread.sleep(2000);
-            AdsClient.Arrival last = stalled.lastServiceEntry();
-            double catchUp = last == null ? Double.NaN : (last.nanos() - resumedAt) / 1e6;
+            Received last = stalled.lastServiceEntry();
+            double catchUp = last == null ? Double.NaN : (last.nanoTime() - resumedAt) / 1e6;
             List<Integer> statesReceived = new ArrayList<>();
-            for (AdsClient.Arrival a : stalled.serviceEntryArrivals()) {
+            for (Received a : stalled.serviceEntryArrivals()) {
                 statesReceived.add(tracker.orderOf(a.version()));
             }
             Results.Stall result = new Results.Stall(config.stallStreams(), run.applied(),
@@ -392,7 +394,7 @@ final class SideBySideScenario {
                     result.responsesToStalledAfterResume(), statesReceived, tracker.orderOf(latest));
             return result;
         } finally {
-            clients.forEach(AdsClient::close);
+            clients.forEach(BenchStream::close);
         }
     }
 }

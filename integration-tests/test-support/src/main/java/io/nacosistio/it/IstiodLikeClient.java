@@ -1,19 +1,33 @@
 package io.nacosistio.it;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.google.protobuf.WireFormat;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import istio.mcp.v1alpha1.ResourceOuterClass.Resource;
 import istio.networking.v1alpha3.ServiceEntryOuterClass.ServiceEntry;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -28,8 +42,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Behaves like istiod's config-source client (pkg/adsc): one SotW ADS stream, MeshConfig requested
@@ -40,6 +57,14 @@ import java.util.function.Predicate;
  * <p>The same stream serves as a proxy's toward istiod ({@link #connectAs}, {@link #request}): the node is the
  * caller's, each type is subscribed with its resource names (which every ACK repeats, as Envoy does), and
  * responses that are not MCP keep their resources as they came ({@link Received#raw()}).
+ *
+ * <p>For a benchmark that runs many clients in the JVM of the servers it measures ({@link #builder}): a
+ * decode-free mode that reads only a response's header fields (type URL, version, nonce, number of resources,
+ * size) and keeps no resource, a listener that may decode the responses it needs, clients on shared transport
+ * threads, and a stalled client that reads nothing from its transport until {@link #resume()}.
+ *
+ * <p>Threads: responses are handled, recorded and ACKed on gRPC's callback thread; the queries and waits are
+ * safe from any thread.
  */
 public final class IstiodLikeClient implements AutoCloseable {
 
@@ -81,36 +106,137 @@ public final class IstiodLikeClient implements AutoCloseable {
             "networking.istio.io/v1alpha3/WorkloadEntry",
             "networking.istio.io/v1alpha3/WorkloadGroup");
 
-    /** One response as received: when, its version, and its resources decoded. */
+    /**
+     * One response as received: when, its version, its resources decoded (none in the decode-free mode), how many
+     * resources it held and its size on the wire.
+     */
     public record Received(long nanoTime, String typeUrl, String version, String nonce, List<Resource> resources,
-            List<Any> raw) {
+            List<Any> raw, int resourceCount, int sizeBytes) {
+    }
+
+    /**
+     * Told of every response on the receiving thread, before it is ACKed. {@code message} parses the whole
+     * response: in the decode-free mode that is the only decoding done, so call it only for what you need.
+     */
+    public interface ResponseListener {
+        void onResponse(Received received, Supplier<DiscoveryResponse> message);
+    }
+
+    /** How a client is made: transport, node, decoding and reading. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private Node node = istiodNode("test-1");
+        private int keepAliveSeconds;
+        private EventLoopGroup eventLoops;
+        private Executor callbacks;
+        private boolean decodeFree;
+        private boolean stalled;
+        private ResponseListener listener = (received, message) -> { };
+
+        private Builder(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        public Builder node(Node value) {
+            node = value;
+            return this;
+        }
+
+        /** Client keepalive pings every {@code seconds} (0 = none), as istiod 1.17+ sends them. */
+        public Builder keepAliveSeconds(int seconds) {
+            keepAliveSeconds = seconds;
+            return this;
+        }
+
+        /** Runs the channel on these (shared) event loops and calls back on this executor. */
+        public Builder sharedThreads(EventLoopGroup loops, Executor executor) {
+            eventLoops = loops;
+            callbacks = executor;
+            return this;
+        }
+
+        /** Reads only each response's header fields; resources are neither decoded nor kept. */
+        public Builder decodeFree() {
+            decodeFree = true;
+            return this;
+        }
+
+        /** Requests no message from the transport until {@link #resume()}: an istiod that stopped reading. */
+        public Builder stalled() {
+            stalled = true;
+            return this;
+        }
+
+        public Builder listener(ResponseListener value) {
+            listener = value;
+            return this;
+        }
+
+        public IstiodLikeClient build() {
+            NettyChannelBuilder channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
+                    .maxInboundMessageSize(Integer.MAX_VALUE).flowControlWindow(ISTIOD_WINDOW_BYTES);
+            if (keepAliveSeconds > 0) {
+                channel.keepAliveTime(keepAliveSeconds, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
+                        .keepAliveWithoutCalls(false);
+            }
+            if (eventLoops != null) {
+                channel.eventLoopGroup(eventLoops).channelType(NioSocketChannel.class).executor(callbacks);
+            }
+            return new IstiodLikeClient(channel.build(), this);
+        }
     }
 
     private static final String MCP_RESOURCE = "type.googleapis.com/istio.mcp.v1alpha1.Resource";
     private static final String XDS_TYPE_PREFIX = "type.googleapis.com/";
+    /** istiod's initial stream and connection windows (1 MiB), gRPC-Go's dial options in configcontroller. */
+    private static final int ISTIOD_WINDOW_BYTES = 1 << 20;
+    /** The ADS call with responses taken as bytes, so that each mode decodes them as far as it needs. */
+    private static final MethodDescriptor<DiscoveryRequest, byte[]> ADS = MethodDescriptor
+            .<DiscoveryRequest, byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+            .setFullMethodName(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().getFullMethodName())
+            .setRequestMarshaller(ProtoUtils.marshaller(DiscoveryRequest.getDefaultInstance()))
+            .setResponseMarshaller(new BytesMarshaller())
+            .build();
 
     private final ManagedChannel channel;
     private final Node node;
+    private final boolean decodeFree;
+    private final boolean stalled;
+    private final ResponseListener listener;
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
-    private final List<Received> history = new CopyOnWriteArrayList<>();
+    private final List<Received> history = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong responseCount = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
     private final Set<String> nackNext = ConcurrentHashMap.newKeySet();
     private final Set<String> nackEvery = ConcurrentHashMap.newKeySet();
     /** Resource names subscribed per type; absent or empty = wildcard. */
     private final Map<String, List<String>> subscribed = new ConcurrentHashMap<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private volatile StreamObserver<DiscoveryRequest> requests;
+    private volatile ClientCallStreamObserver<DiscoveryRequest> call;
     private volatile boolean completed;
     private volatile long connectedAt;
 
-    private IstiodLikeClient(ManagedChannel channel, Node node) {
+    private IstiodLikeClient(ManagedChannel channel, Builder options) {
         this.channel = channel;
-        this.node = node;
+        this.node = options.node;
+        this.decodeFree = options.decodeFree;
+        this.stalled = options.stalled;
+        this.listener = options.listener;
     }
 
-    /** The node istiod's config-source client sends. */
-    private static Node istiodNode() {
+    /** A client to be configured before it connects; {@link #connect} makes the common one. */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** The node istiod's config-source client sends, for a pod of this name in istio-system. */
+    public static Node istiodNode(String podName) {
         return Node.newBuilder()
-                .setId("sidecar~" + firstPrivateIp() + "~test-1.istio-system~istio-system.svc.cluster.local")
+                .setId("sidecar~" + firstPrivateIp() + "~" + podName + ".istio-system~istio-system.svc.cluster.local")
                 .setMetadata(Struct.newBuilder()
                         .putFields("GENERATOR", Value.newBuilder().setStringValue("api").build())
                         .putFields("ISTIO_VERSION", Value.newBuilder().setStringValue("65536.65536.65536").build()))
@@ -119,19 +245,12 @@ public final class IstiodLikeClient implements AutoCloseable {
 
     /** Connects like istiod 1.17+: client keepalive pings every {@code keepAliveSeconds} (0 = none). */
     public static IstiodLikeClient connect(String host, int port, int keepAliveSeconds) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port).usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE);
-        if (keepAliveSeconds > 0) {
-            builder.keepAliveTime(keepAliveSeconds, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
-                    .keepAliveWithoutCalls(false);
-        }
-        return new IstiodLikeClient(builder.build(), istiodNode());
+        return builder(host, port).keepAliveSeconds(keepAliveSeconds).build();
     }
 
     /** Connects as the given node (a sidecar's or a proxyless client's), plaintext; subscribe with {@link #request}. */
     public static IstiodLikeClient connectAs(String host, int port, Node node) {
-        return new IstiodLikeClient(NettyChannelBuilder.forAddress(host, port).usePlaintext()
-                .maxInboundMessageSize(Integer.MAX_VALUE).build(), node);
+        return builder(host, port).node(node).build();
     }
 
     /**
@@ -142,8 +261,7 @@ public final class IstiodLikeClient implements AutoCloseable {
         DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder().setTypeUrl(typeUrl)
                 .addAllResourceNames(resourceNames);
         if (requests == null) {
-            connectedAt = System.nanoTime();
-            requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Receiver());
+            open();
             request.setNode(node);
         }
         Received last = latest.get(typeUrl);
@@ -157,8 +275,7 @@ public final class IstiodLikeClient implements AutoCloseable {
 
     /** Opens the stream and sends MeshConfig (with the Node) then every given type, as istiod does. */
     public IstiodLikeClient subscribe(List<String> typeUrls) {
-        connectedAt = System.nanoTime();
-        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Receiver());
+        open();
         send(DiscoveryRequest.newBuilder().setTypeUrl(MESH_CONFIG).setNode(node)
                 .setResponseNonce(Instant.now().toString()).build());
         for (String typeUrl : typeUrls) {
@@ -182,8 +299,24 @@ public final class IstiodLikeClient implements AutoCloseable {
         send(DiscoveryRequest.newBuilder().setTypeUrl(typeUrl).setResponseNonce(nonce).setNode(node).build());
     }
 
+    /** A stalled client starts reading its transport. */
+    public void resume() {
+        call.request(Integer.MAX_VALUE);
+    }
+
+    /** When the stream was opened ({@link System#nanoTime()}). */
     public long connectedAtNanos() {
         return connectedAt;
+    }
+
+    /** Responses received so far, of every type. */
+    public long responseCount() {
+        return responseCount.get();
+    }
+
+    /** Bytes of all responses received so far. */
+    public long bytesReceived() {
+        return bytesReceived.get();
     }
 
     public Optional<Received> latest(String typeUrl) {
@@ -191,7 +324,16 @@ public final class IstiodLikeClient implements AutoCloseable {
     }
 
     public List<Received> history() {
-        return Collections.unmodifiableList(new ArrayList<>(history));
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /** Every response of one type, in arrival order. */
+    public List<Received> history(String typeUrl) {
+        synchronized (history) {
+            return history.stream().filter(r -> r.typeUrl().equals(typeUrl)).toList();
+        }
     }
 
     public List<Throwable> errors() {
@@ -292,6 +434,11 @@ public final class IstiodLikeClient implements AutoCloseable {
         }
     }
 
+    private void open() {
+        connectedAt = System.nanoTime();
+        requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(ADS, CallOptions.DEFAULT), new Receiver());
+    }
+
     private synchronized void send(DiscoveryRequest request) {
         requests.onNext(request);
     }
@@ -317,30 +464,57 @@ public final class IstiodLikeClient implements AutoCloseable {
         }
     }
 
-    private final class Receiver implements StreamObserver<DiscoveryResponse> {
-        @Override
-        public void onNext(DiscoveryResponse response) {
-            long now = System.nanoTime();
-            List<Resource> resources = new ArrayList<>();
-            boolean xds = response.getTypeUrl().startsWith(XDS_TYPE_PREFIX);
-            for (Any any : response.getResourcesList()) {
-                if (xds && !any.getTypeUrl().equals(MCP_RESOURCE)) {
-                    continue;
-                }
-                try {
-                    resources.add(any.unpack(Resource.class));
-                } catch (InvalidProtocolBufferException e) {
-                    errors.add(new AssertionError("resource is not an istio.mcp.v1alpha1.Resource: " + any.getTypeUrl(), e));
-                }
+    /** A response decoded as far as the mode asks: whole, or only its header fields. */
+    private Received read(long now, byte[] bytes) throws IOException {
+        if (decodeFree) {
+            return ResponseHeader.read(now, bytes);
+        }
+        DiscoveryResponse response = DiscoveryResponse.parseFrom(bytes);
+        List<Resource> resources = new ArrayList<>();
+        boolean xds = response.getTypeUrl().startsWith(XDS_TYPE_PREFIX);
+        for (Any any : response.getResourcesList()) {
+            if (xds && !any.getTypeUrl().equals(MCP_RESOURCE)) {
+                continue;
             }
-            Received received = new Received(now, response.getTypeUrl(), response.getVersionInfo(),
-                    response.getNonce(), List.copyOf(resources), List.copyOf(response.getResourcesList()));
+            try {
+                resources.add(any.unpack(Resource.class));
+            } catch (InvalidProtocolBufferException e) {
+                errors.add(new AssertionError("resource is not an istio.mcp.v1alpha1.Resource: " + any.getTypeUrl(), e));
+            }
+        }
+        return new Received(now, response.getTypeUrl(), response.getVersionInfo(), response.getNonce(),
+                List.copyOf(resources), List.copyOf(response.getResourcesList()), response.getResourcesCount(),
+                bytes.length);
+    }
+
+    private final class Receiver implements ClientResponseObserver<DiscoveryRequest, byte[]> {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> stream) {
+            call = stream;
+            if (stalled) {
+                stream.disableAutoRequestWithInitial(0);
+            }
+        }
+
+        @Override
+        public void onNext(byte[] bytes) {
+            long now = System.nanoTime();
+            Received received;
+            try {
+                received = read(now, bytes);
+            } catch (IOException e) {
+                errors.add(new AssertionError("response is not a DiscoveryResponse", e));
+                return;
+            }
+            responseCount.incrementAndGet();
+            bytesReceived.addAndGet(bytes.length);
             history.add(received);
-            latest.put(response.getTypeUrl(), received);
-            DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(response.getTypeUrl())
-                    .setResponseNonce(response.getNonce()).setVersionInfo(response.getVersionInfo()).setNode(node)
-                    .addAllResourceNames(subscribed.getOrDefault(response.getTypeUrl(), List.of()));
-            if (nackNext.remove(response.getTypeUrl()) || nackEvery.contains(response.getTypeUrl())) {
+            latest.put(received.typeUrl(), received);
+            listener.onResponse(received, () -> parse(bytes));
+            DiscoveryRequest.Builder reply = DiscoveryRequest.newBuilder().setTypeUrl(received.typeUrl())
+                    .setResponseNonce(received.nonce()).setVersionInfo(received.version()).setNode(node)
+                    .addAllResourceNames(subscribed.getOrDefault(received.typeUrl(), List.of()));
+            if (nackNext.remove(received.typeUrl()) || nackEvery.contains(received.typeUrl())) {
                 reply.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3)
                         .setMessage("rejected by the test").build());
             }
@@ -355,6 +529,61 @@ public final class IstiodLikeClient implements AutoCloseable {
         @Override
         public void onCompleted() {
             completed = true;
+        }
+    }
+
+    private static DiscoveryResponse parse(byte[] bytes) {
+        try {
+            return DiscoveryResponse.parseFrom(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("response is not a DiscoveryResponse", e);
+        }
+    }
+
+    /** The header fields of a DiscoveryResponse read off its bytes, resources skipped and counted. */
+    private static final class ResponseHeader {
+        private static final int VERSION_INFO = 1;
+        private static final int RESOURCES = 2;
+        private static final int TYPE_URL = 4;
+        private static final int NONCE = 5;
+
+        static Received read(long now, byte[] bytes) throws IOException {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            String typeUrl = "";
+            String version = "";
+            String nonce = "";
+            int resources = 0;
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                switch (WireFormat.getTagFieldNumber(tag)) {
+                    case VERSION_INFO -> version = in.readStringRequireUtf8();
+                    case TYPE_URL -> typeUrl = in.readStringRequireUtf8();
+                    case NONCE -> nonce = in.readStringRequireUtf8();
+                    case RESOURCES -> {
+                        resources++;
+                        in.skipField(tag);
+                    }
+                    default -> in.skipField(tag);
+                }
+            }
+            return new Received(now, typeUrl, version, nonce, List.of(), List.of(), resources, bytes.length);
+        }
+    }
+
+    /** Takes a response off the wire as its bytes. */
+    private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable DiscoveryResponse", e);
+            }
         }
     }
 }
