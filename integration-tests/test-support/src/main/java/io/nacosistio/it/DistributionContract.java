@@ -3,7 +3,6 @@ package io.nacosistio.it;
 import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.naming.NamingFactory;
 import com.alibaba.nacos.api.naming.NamingService;
-import com.alibaba.nacos.api.naming.pojo.Instance;
 import istio.networking.v1alpha3.ServiceEntryOuterClass.ServiceEntry;
 import istio.networking.v1alpha3.WorkloadEntryOuterClass.WorkloadEntry;
 import org.junit.jupiter.api.Test;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import static io.nacosistio.it.Instances.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,10 +46,15 @@ public abstract class DistributionContract {
      */
     protected abstract String applicationProperties(int httpPort);
 
+    /** The drop-in jar the build made, which the test module has on its class path only to find it. */
+    protected static File pluginJar() throws Exception {
+        return new File(Class.forName("io.nacosistio.plugin.spring.MeshMcpAutoConfiguration")
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
     @Test
     void thePluginInstalledIntoPluginsServesFromNacosStartedLikeTheStartScriptStartsIt() throws Exception {
-        File pluginJar = new File(Class.forName("io.nacosistio.plugin.spring.MeshMcpAutoConfiguration")
-                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        File pluginJar = pluginJar();
         int httpPort = FreePorts.nacosPair();
         int mcpPort = FreePorts.any();
         int debugPort = FreePorts.any();
@@ -92,7 +97,7 @@ public abstract class DistributionContract {
             try (IstiodLikeClient istiod = IstiodLikeClient.connect("127.0.0.1", mcpPort, 0)) {
                 // One client holds one registration per service: both instances in one batch.
                 naming.batchRegisterInstance("orders", "DEFAULT_GROUP",
-                        List.of(instance("10.61.0.1", 8080), instance("10.61.0.2", 8080)));
+                        List.of(instance("10.61.0.1", 8080, 1, Map.of()), instance("10.61.0.2", 8080, 1, Map.of())));
                 istiod.subscribe(IstiodLikeClient.ISTIO_124_TYPES);
                 istiod.awaitAll(IstiodLikeClient.ISTIO_124_TYPES, 30_000);
                 ServiceEntry orders = istiod.awaitServiceEntry("orders.default-group.public.nacos",
@@ -111,13 +116,6 @@ public abstract class DistributionContract {
                 naming.shutDown();
             }
         }
-    }
-
-    private static Instance instance(String ip, int port) {
-        Instance instance = new Instance();
-        instance.setIp(ip);
-        instance.setPort(port);
-        return instance;
     }
 
     /** Nacos's Prometheus endpoint; the labelled gauges are registered on a 5 s schedule, so it is polled. */

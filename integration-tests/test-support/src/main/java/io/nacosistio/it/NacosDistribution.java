@@ -42,9 +42,11 @@ public final class NacosDistribution implements AutoCloseable {
         NACOS_2_3("--server.max-http-header-size=524288"),
         /**
          * Nacos 3.1: {@code bin/startup.sh -m standalone -d server}, the deployment without the console (the
-         * script's default, {@code merged}, also starts the console, whose module the jar does not hold).
+         * script's default, {@code merged}, also starts the console).
          */
-        NACOS_3_1_SERVER("--server.max-http-request-header-size=524288", "-Dnacos.deployment.type=server");
+        NACOS_3_1_SERVER("--server.max-http-request-header-size=524288", "-Dnacos.deployment.type=server"),
+        /** Nacos 3.1: {@code bin/startup.sh -m standalone -d console}, the console alone (no naming, no config). */
+        NACOS_3_1_CONSOLE("--server.max-http-request-header-size=524288", "-Dnacos.deployment.type=console");
 
         private final String headerSizeArgument;
         private final List<String> extraJvmOptions;
