@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ class Nacos31DistributionTest extends DistributionContract {
         int debugPort = FreePorts.any();
         try (NacosDistribution console = NacosDistribution.layOut(NacosDistribution.StartScript.NACOS_3_1_CONSOLE,
                 serverJar(), applicationProperties(httpPort))) {
+            // The servers the console reaches (it reads their member list to find them); none runs here, and the
+            // console starts without them.
+            Files.write(console.home().resolve("conf").resolve("cluster.conf"), List.of("127.0.0.1:" + httpPort));
             console.install(pluginJar.toPath());
             console.setProperties(Map.of("nacos.mesh.mcp.port", Integer.toString(mcpPort),
                     "nacos.mesh.debug.port", Integer.toString(debugPort),
