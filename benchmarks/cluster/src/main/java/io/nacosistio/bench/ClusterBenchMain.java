@@ -159,7 +159,7 @@ public final class ClusterBenchMain {
         }
     }
 
-    /** Fills every member's share at once, four calls at a time per client; returns the elapsed seconds. */
+    /** Fills every member's share at once, two calls at a time per client; returns the elapsed seconds. */
     private static double fill(List<Registry> registries, Config config, int per) throws Exception {
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(MEMBERS, Registry.named("bench-cluster-fill-"));
@@ -168,7 +168,7 @@ public final class ClusterBenchMain {
             for (int m = 0; m < MEMBERS; m++) {
                 Registry r = registries.get(m);
                 int count = m == MEMBERS - 1 ? config.services() - per * (MEMBERS - 1) : per;
-                done.add(pool.submit(() -> r.fillTo(count, 4)));
+                done.add(pool.submit(() -> r.fillTo(count, 2)));
             }
             for (Future<Double> f : done) {
                 f.get(20, TimeUnit.MINUTES);

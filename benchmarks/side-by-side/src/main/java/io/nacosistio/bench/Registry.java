@@ -79,6 +79,8 @@ final class Registry implements AutoCloseable {
             InstanceChange instanceChange) throws NacosException {
         Properties props = new Properties();
         props.put(PropertyKeyConst.SERVER_ADDR, "127.0.0.1:" + httpPort);
+        // The client's 3 s default is short for a Nacos busy with a fill (three cluster members on two cores).
+        props.put("namingRequestTimeout", "10000");
         this.naming = NamingFactory.createNamingService(props);
         awaitConnected(naming);
         this.first = first;
