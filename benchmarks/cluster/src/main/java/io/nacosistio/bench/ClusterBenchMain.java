@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * {@code RESULTS.md} to {@code --out}.
  *
  * <p>{@code --services N} (10000) {@code --endpoints M} (10) {@code --changes C} (150) {@code --interval-ms I}
- * (300) {@code --member-heap H} (1g) {@code --out dir}.
+ * (300) {@code --member-heap H} (2g, as Nacos's start script gives a cluster member) {@code --out dir}.
  */
 public final class ClusterBenchMain {
 
@@ -59,7 +59,7 @@ public final class ClusterBenchMain {
         }
         Config config = new Config(Integer.parseInt(a.getOrDefault("services", "10000")),
                 Integer.parseInt(a.getOrDefault("endpoints", "10")), Integer.parseInt(a.getOrDefault("changes", "150")),
-                Long.parseLong(a.getOrDefault("interval-ms", "300")), a.getOrDefault("member-heap", "1g"),
+                Long.parseLong(a.getOrDefault("interval-ms", "300")), a.getOrDefault("member-heap", "2g"),
                 Paths.get(a.getOrDefault("out", "docs/benchmarks/cluster")).toAbsolutePath());
         Run run = run(config);
         Files.createDirectories(config.out());
