@@ -8,6 +8,7 @@ import io.nacosistio.plugin.source.RegistryChangeListener;
 import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +54,7 @@ public abstract class NamingSourceContract implements NacosLauncher.Provider {
     void startSource(SharedNacos shared) throws Exception {
         nacos = shared.nacos();
         admin = new NacosAdmin(nacos);
-        source = NacosNamingSource.create(new NacosNamingSource.BeanLookup() {
+        source = NacosNamingSource.create(new BeanLookup() {
             @Override
             public <T> T get(Class<T> type) {
                 return nacos.bean(type);

@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.spring;
 
+import io.nacosistio.plugin.source.nacos.BeanLookup;
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.cache.LayeredPublisher;
 import io.nacosistio.plugin.cache.ResourceCache;
@@ -44,6 +45,7 @@ import io.nacosistio.plugin.source.ReadinessProbe;
 import io.nacosistio.plugin.source.config.ConfigReadiness;
 import io.nacosistio.plugin.source.naming.NacosReadiness;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -367,7 +369,7 @@ public final class MeshPlugin implements AutoCloseable {
     }
 
     /** Finds Nacos's beans in the context the plugin runs in (or its parents). */
-    private static final class SpringBeanLookup implements NacosNamingSource.BeanLookup {
+    private static final class SpringBeanLookup implements BeanLookup {
         private final ApplicationContext context;
 
         SpringBeanLookup(ApplicationContext context) {

@@ -2,8 +2,9 @@ package io.nacosistio.plugin.source.config;
 
 import io.nacosistio.plugin.source.ReadinessProbe;
 import io.nacosistio.plugin.source.ReadinessProbe.Check;
-import io.nacosistio.plugin.source.naming.NacosNamingSource;
-import io.nacosistio.plugin.source.naming.NacosReadiness;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosMode;
+import io.nacosistio.plugin.source.nacos.NacosProbes;
 
 /**
  * How this Nacos node reports that its config store is complete ({@code config}). Nacos 2.3 and 3.1 load
@@ -26,9 +27,9 @@ public final class ConfigReadiness {
     }
 
     /** The config store's probe. Never throws. */
-    public static ReadinessProbe probe(NacosNamingSource.BeanLookup beans) {
+    public static ReadinessProbe probe(BeanLookup beans) {
         ClassLoader loader = ConfigReadiness.class.getClassLoader();
-        NacosReadiness.Mode mode = NacosReadiness.Mode.of(loader);
+        NacosMode mode = NacosMode.of(loader);
         if (mode.standalone()) {
             return ReadinessProbe.fixed(CONFIG, Check.ready("standalone: the config store was loaded before "
                     + "Nacos started"));
@@ -42,7 +43,7 @@ public final class ConfigReadiness {
             return ReadinessProbe.fixed(CONFIG, Check.ready("external database: read directly, shared by every "
                     + "node"));
         }
-        return NacosReadiness.raftGroupProbe(CONFIG, CONFIG_GROUP, "configs in embedded storage", beans, mode);
+        return NacosProbes.raftGroup(CONFIG, CONFIG_GROUP, "configs in embedded storage", beans, mode);
     }
 
     private static Boolean embeddedStorage(ClassLoader loader) {

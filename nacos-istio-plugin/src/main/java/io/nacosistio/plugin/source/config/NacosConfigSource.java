@@ -4,8 +4,8 @@ import io.nacosistio.plugin.source.ConfigChangeListener;
 import io.nacosistio.plugin.source.ConfigItem;
 import io.nacosistio.plugin.source.ConfigKey;
 import io.nacosistio.plugin.source.ConfigSource;
-import io.nacosistio.plugin.source.naming.NacosInternalsMismatchException;
-import io.nacosistio.plugin.source.naming.NacosNamingSource;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,7 +47,7 @@ public final class NacosConfigSource implements ConfigSource {
      * @param tags  tags that make a config in any group hold documents; empty for none
      * @throws NacosInternalsMismatchException naming every missing class, method or bean
      */
-    public static NacosConfigSource create(NacosNamingSource.BeanLookup beans, String group, Set<String> tags) {
+    public static NacosConfigSource create(BeanLookup beans, String group, Set<String> tags) {
         ClassLoader loader = NacosConfigSource.class.getClassLoader();
         List<String> missing = new ArrayList<>();
         for (String name : REQUIRED_CLASSES) {

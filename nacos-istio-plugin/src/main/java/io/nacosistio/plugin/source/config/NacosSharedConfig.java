@@ -13,8 +13,8 @@ import com.alibaba.nacos.config.server.service.ConfigOperationService;
 import com.alibaba.nacos.config.server.service.repository.ConfigInfoPersistService;
 import com.alibaba.nacos.config.server.utils.GroupKey2;
 import io.nacosistio.plugin.source.SharedConfig;
-import io.nacosistio.plugin.source.naming.NacosInternalsMismatchException;
-import io.nacosistio.plugin.source.naming.NacosNamingSource;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +69,7 @@ public final class NacosSharedConfig implements SharedConfig {
     /**
      * @throws NacosInternalsMismatchException naming every missing class, method or bean
      */
-    public static NacosSharedConfig create(NacosNamingSource.BeanLookup beans, String group, String dataId) {
+    public static NacosSharedConfig create(BeanLookup beans, String group, String dataId) {
         ClassLoader loader = NacosSharedConfig.class.getClassLoader();
         List<String> missing = new ArrayList<>();
         for (String name : REQUIRED_CLASSES) {

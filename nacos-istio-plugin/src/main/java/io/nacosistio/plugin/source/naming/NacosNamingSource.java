@@ -4,6 +4,9 @@ import io.nacosistio.plugin.source.RegistryChangeListener;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.RegistrySource;
 import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
+import io.nacosistio.plugin.source.nacos.Reflection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,12 +71,6 @@ public final class NacosNamingSource implements RegistrySource {
         return new NacosNamingSource(NamingRegistryReader.ofBeans(indexes, clients, metadata), catalogCheckMillis);
     }
 
-    /** How the caller (the Spring wiring) hands over Nacos's beans without this package importing Spring. */
-    public interface BeanLookup {
-        /** The single bean of this type; throws or returns null when there is none. */
-        <T> T get(Class<T> type);
-    }
-
     @Override
     public synchronized void start(RegistryChangeListener listener) {
         if (subscriber != null) {
@@ -125,7 +122,7 @@ public final class NacosNamingSource implements RegistrySource {
     }
 
     private static Object bean(BeanLookup beans, String className, ClassLoader loader) {
-        Class<?> type = NamingInternalsCheck.load(className, loader);
+        Class<?> type = Reflection.load(className, loader);
         Object bean;
         try {
             bean = beans.get(type);

@@ -10,6 +10,7 @@ import com.alibaba.nacos.naming.core.v2.event.publisher.NamingEventPublisherFact
 import com.alibaba.nacos.naming.core.v2.event.service.ServiceEvent;
 import com.alibaba.nacos.naming.core.v2.pojo.Service;
 import io.nacosistio.plugin.source.RegistryChangeListener;
+import io.nacosistio.plugin.source.nacos.Reflection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class NamingEventSubscriber extends SmartSubscriber {
         this.watch = watch;
         Class<? extends Event> infoEvent = null;
         Method getService = null;
-        Class<?> candidate = NamingInternalsCheck.load(SERVICE_INFO_CHANGE_EVENT, getClass().getClassLoader());
+        Class<?> candidate = Reflection.load(SERVICE_INFO_CHANGE_EVENT, getClass().getClassLoader());
         if (candidate != null && Event.class.isAssignableFrom(candidate)) {
             try {
                 getService = candidate.getMethod("getService");

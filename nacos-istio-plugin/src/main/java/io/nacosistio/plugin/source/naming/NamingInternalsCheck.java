@@ -1,5 +1,8 @@
 package io.nacosistio.plugin.source.naming;
 
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
+import io.nacosistio.plugin.source.nacos.Reflection;
+
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -118,15 +121,6 @@ final class NamingInternalsCheck {
         }
     }
 
-    /** Loads a class without initialising it; null when absent or unloadable. */
-    static Class<?> load(String name, ClassLoader loader) {
-        try {
-            return Class.forName(name, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
     /** One class, subtype relation or public method the naming source relies on. */
     static final class Requirement {
 
@@ -160,7 +154,7 @@ final class NamingInternalsCheck {
 
         /** A description of what is missing in {@code loader}, or null when all is there. */
         String problemIn(ClassLoader loader) {
-            Class<?> type = load(owner, loader);
+            Class<?> type = Reflection.load(owner, loader);
             if (type == null) {
                 return "class " + owner;
             }
@@ -209,7 +203,7 @@ final class NamingInternalsCheck {
                 case "double":
                     return double.class;
                 default:
-                    return load(name, loader);
+                    return Reflection.load(name, loader);
             }
         }
 

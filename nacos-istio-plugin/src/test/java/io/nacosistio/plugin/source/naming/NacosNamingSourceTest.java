@@ -10,6 +10,8 @@ import com.alibaba.nacos.naming.core.v2.index.ClientServiceIndexesManager;
 import com.alibaba.nacos.naming.core.v2.metadata.NamingMetadataManager;
 import com.alibaba.nacos.naming.core.v2.pojo.Service;
 import io.nacosistio.plugin.source.ServiceKey;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +45,7 @@ class NacosNamingSourceTest {
 
     @Test
     void aMissingBeanIsNamedAtCreation() {
-        NacosNamingSource.BeanLookup withoutMetadata = new NacosNamingSource.BeanLookup() {
+        BeanLookup withoutMetadata = new BeanLookup() {
             @Override
             public <T> T get(Class<T> type) {
                 if (type == NamingMetadataManager.class) {
@@ -60,7 +62,7 @@ class NacosNamingSourceTest {
 
     @Test
     void aNullBeanIsNamedAtCreation() {
-        assertThatThrownBy(() -> NacosNamingSource.create(new NacosNamingSource.BeanLookup() {
+        assertThatThrownBy(() -> NacosNamingSource.create(new BeanLookup() {
             @Override
             public <T> T get(Class<T> type) {
                 return null;
@@ -146,8 +148,8 @@ class NacosNamingSourceTest {
         source.stop();
     }
 
-    private NacosNamingSource.BeanLookup lookup() {
-        return new NacosNamingSource.BeanLookup() {
+    private BeanLookup lookup() {
+        return new BeanLookup() {
             @Override
             public <T> T get(Class<T> type) {
                 return type.cast(beans.get(type));

@@ -4,8 +4,11 @@ import com.alibaba.nacos.consistency.ProtocolMetaData;
 import com.alibaba.nacos.consistency.cp.CPProtocol;
 import com.alibaba.nacos.core.distributed.ProtocolManager;
 import com.alibaba.nacos.core.distributed.distro.DistroProtocol;
-import io.nacosistio.plugin.source.ReadinessProbe;
 import io.nacosistio.plugin.source.ReadinessProbe.Check;
+import io.nacosistio.plugin.source.ReadinessProbe;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
+import io.nacosistio.plugin.source.nacos.NacosMode;
+import io.nacosistio.plugin.source.nacos.NacosProbes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,7 +28,7 @@ class NacosReadinessTest {
     private final CPProtocol raft = mock(CPProtocol.class);
     private final ProtocolMetaData metaData = new ProtocolMetaData();
 
-    private final NacosNamingSource.BeanLookup beans = new NacosNamingSource.BeanLookup() {
+    private final BeanLookup beans = new BeanLookup() {
         @Override
         public <T> T get(Class<T> type) {
             if (type == DistroProtocol.class) {
@@ -44,7 +47,7 @@ class NacosReadinessTest {
         when(raft.protocolMetaData()).thenReturn(metaData);
         AtomicBoolean loaded = new AtomicBoolean();
         when(distro.isInitialized()).thenAnswer(i -> loaded.get());
-        List<ReadinessProbe> probes = NacosReadiness.namingProbes(beans, NacosReadiness.Mode.known(false));
+        List<ReadinessProbe> probes = NacosReadiness.namingProbes(beans, NacosMode.known(false));
         assertThat(probes).extracting(ReadinessProbe::part).containsExactly("naming-ephemeral", "naming-persistent");
 
         assertThat(probes.get(0).check().state()).isEqualTo(Check.State.NOT_READY);
@@ -62,8 +65,8 @@ class NacosReadinessTest {
         assertThat(probes.get(1).check().isReady()).isTrue();
         assertThat(probes.get(1).check().detail()).contains("127.0.0.1:7848");
         // Another group's leader says nothing about this one.
-        ReadinessProbe config = NacosReadiness.raftGroupProbe("config", "nacos_config", "configs", beans,
-                NacosReadiness.Mode.known(false));
+        ReadinessProbe config = NacosProbes.raftGroup("config", "nacos_config", "configs", beans,
+                NacosMode.known(false));
         assertThat(config.check().state()).isEqualTo(Check.State.NOT_READY);
     }
 
@@ -71,7 +74,7 @@ class NacosReadinessTest {
     void aMissingProtocolOrAFailingCallIsNotReadyNeverAnException() {
         when(distro.isInitialized()).thenThrow(new IllegalStateException("boom"));
         when(protocols.getCpProtocol()).thenReturn(null);
-        List<ReadinessProbe> probes = NacosReadiness.namingProbes(beans, NacosReadiness.Mode.known(false));
+        List<ReadinessProbe> probes = NacosReadiness.namingProbes(beans, NacosMode.known(false));
         assertThat(probes.get(0).check().state()).isEqualTo(Check.State.NOT_READY);
         assertThat(probes.get(0).check().detail()).contains("boom");
         assertThat(probes.get(1).check().state()).isEqualTo(Check.State.NOT_READY);
@@ -81,18 +84,18 @@ class NacosReadinessTest {
     @Test
     void standaloneNeedsNoJraftAndWithoutTheBeansReadinessCannotBeKnown() {
         when(distro.isInitialized()).thenReturn(true);
-        List<ReadinessProbe> standalone = NacosReadiness.namingProbes(beans, NacosReadiness.Mode.known(true));
+        List<ReadinessProbe> standalone = NacosReadiness.namingProbes(beans, NacosMode.known(true));
         assertThat(standalone.get(0).check().isReady()).isTrue();
         assertThat(standalone.get(0).check().detail()).contains("standalone");
         assertThat(standalone.get(1).check().isReady()).isTrue();
 
-        NacosNamingSource.BeanLookup none = new NacosNamingSource.BeanLookup() {
+        BeanLookup none = new BeanLookup() {
             @Override
             public <T> T get(Class<T> type) {
                 throw new IllegalStateException("no beans");
             }
         };
-        List<ReadinessProbe> unknown = NacosReadiness.namingProbes(none, NacosReadiness.Mode.known(false));
+        List<ReadinessProbe> unknown = NacosReadiness.namingProbes(none, NacosMode.known(false));
         assertThat(unknown).allSatisfy(p -> assertThat(p.check().state()).isEqualTo(Check.State.UNKNOWN));
         assertThat(unknown.get(0).check().detail()).contains("DistroProtocol");
         assertThat(unknown.get(1).check().detail()).contains("ProtocolManager");

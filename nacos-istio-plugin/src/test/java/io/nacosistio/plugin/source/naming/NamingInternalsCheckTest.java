@@ -1,5 +1,6 @@
 package io.nacosistio.plugin.source.naming;
 
+import io.nacosistio.plugin.source.nacos.NacosInternalsMismatchException;
 import io.nacosistio.plugin.source.naming.NamingInternalsCheck.Requirement;
 import org.junit.jupiter.api.Test;
 
