@@ -1,7 +1,7 @@
 package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
-import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
 import io.nacosistio.plugin.reconcile.BatchRecord;
 import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.reconcile.Reason;
@@ -40,7 +40,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
     private final ConfigSource source;
     private final ConfigCenterIndex index;
     private final Map<IstioKind, SetPublisher> publishers;
-    private final ConfigMetrics metrics;
+    private final ConfigCenterMetrics metrics;
     private final ReconcileLoop<ConfigKey> loop;
     private final AtomicReference<ConfigCenterView> lastView = new AtomicReference<>(ConfigCenterView.empty());
 
@@ -49,7 +49,7 @@ public final class ConfigCenterUpdater implements AutoCloseable {
      *                   them win over registry-derived ones)
      */
     public ConfigCenterUpdater(ConfigSource source, ConfigCenterIndex index, Map<IstioKind, SetPublisher> publishers,
-            ConfigMetrics metrics, LoopSetup setup) {
+            ConfigCenterMetrics metrics, LoopSetup setup) {
         this.source = source;
         this.index = index;
         this.publishers = publishers;

@@ -9,9 +9,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
-import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.registry.RegistryView;
 import io.nacosistio.plugin.document.SpecTypes;
-import io.nacosistio.plugin.index.SkippedService;
+import io.nacosistio.plugin.registry.SkippedService;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.proto.istio.mcp.v1alpha1.Resource;
@@ -28,10 +28,10 @@ public final class DebugView {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private final ResourceCache cache;
-    private final Supplier<IndexView> index;
+    private final Supplier<RegistryView> index;
     private final JsonFormat.Printer bodyPrinter;
 
-    public DebugView(ResourceCache cache, Supplier<IndexView> index) {
+    public DebugView(ResourceCache cache, Supplier<RegistryView> index) {
         this.cache = cache;
         this.index = index;
         JsonFormat.TypeRegistry types = JsonFormat.TypeRegistry.newBuilder()
@@ -82,7 +82,7 @@ public final class DebugView {
 
     /** Registry services that are not served, with the reasons. */
     public String skipped() {
-        IndexView view = index.get();
+        RegistryView view = index.get();
         JsonArray list = new JsonArray();
         for (SkippedService s : view.skipped()) {
             JsonObject item = new JsonObject();

@@ -4,11 +4,11 @@ import io.nacosistio.plugin.address.AddressView;
 import io.nacosistio.plugin.configcenter.ConfigCenterUpdater;
 import io.nacosistio.plugin.configcenter.ConfigCenterView;
 import io.nacosistio.plugin.configcenter.ServedDocument;
-import io.nacosistio.plugin.index.IndexUpdater;
-import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.registry.RegistryUpdater;
+import io.nacosistio.plugin.registry.RegistryView;
 import io.nacosistio.plugin.metrics.AddressMetrics;
-import io.nacosistio.plugin.metrics.ConfigMetrics;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
@@ -36,8 +36,8 @@ public final class MetricsText {
      * Every metric of the plugin. The config center's are read from {@code configView}, which is null (and its
      * metrics zero) while the config center does not run.
      */
-    public static List<PluginMeter> catalog(IndexMetrics index, ReconcileMetrics registryLoop, ServerMetrics server,
-            Supplier<IndexView> view, ConfigMetrics config, ReconcileMetrics configLoop,
+    public static List<PluginMeter> catalog(RegistryMetrics index, ReconcileMetrics registryLoop, ServerMetrics server,
+            Supplier<RegistryView> view, ConfigCenterMetrics config, ReconcileMetrics configLoop,
             Supplier<ConfigCenterView> configView, Supplier<Map<IstioKind, List<String>>> replaced) {
         List<PluginMeter> m = new ArrayList<>();
         m.add(PluginMeter.counter("nacos_mesh_registry_notifications", "Naming change notifications received from Nacos",
@@ -145,7 +145,7 @@ public final class MetricsText {
     /** Both pipelines' reconcile loops: keys by pipeline and reason, and keys whose reconciliation threw. */
     private static List<PluginMeter> reconcileCatalog(ReconcileMetrics registryLoop, ReconcileMetrics configLoop) {
         Map<String, ReconcileMetrics> loops = new LinkedHashMap<>();
-        loops.put(IndexUpdater.PIPELINE, registryLoop);
+        loops.put(RegistryUpdater.PIPELINE, registryLoop);
         loops.put(ConfigCenterUpdater.PIPELINE, configLoop);
         List<PluginMeter> m = new ArrayList<>();
         m.add(PluginMeter.labelledCounter("nacos_mesh_reconciled_keys",

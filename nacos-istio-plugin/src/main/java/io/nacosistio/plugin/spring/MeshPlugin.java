@@ -13,7 +13,7 @@ import io.nacosistio.plugin.debug.ConfigCenterJson;
 import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.SpecTypes;
 import io.nacosistio.plugin.metrics.AddressMetrics;
-import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.source.SharedConfig;
 import io.nacosistio.plugin.source.config.NacosConfigSource;
@@ -22,12 +22,12 @@ import io.nacosistio.plugin.convert.MappingResult;
 import io.nacosistio.plugin.convert.ServiceEntryMapper;
 import io.nacosistio.plugin.debug.DebugHttpServer;
 import io.nacosistio.plugin.debug.DebugView;
-import io.nacosistio.plugin.index.ConvertedService;
-import io.nacosistio.plugin.index.IndexUpdater;
-import io.nacosistio.plugin.index.ServiceConverter;
-import io.nacosistio.plugin.index.DeclaringPublisher;
-import io.nacosistio.plugin.index.ServiceEntryIndex;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.registry.ConvertedService;
+import io.nacosistio.plugin.registry.RegistryUpdater;
+import io.nacosistio.plugin.registry.ServiceConverter;
+import io.nacosistio.plugin.registry.DeclaringPublisher;
+import io.nacosistio.plugin.registry.RegistryIndex;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.debug.MetricsText;
 import io.nacosistio.plugin.debug.StreamsJson;
 import io.nacosistio.plugin.metrics.PluginMeter;
@@ -79,13 +79,13 @@ public final class MeshPlugin implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final ResourceCache cache = new ResourceCache();
     private final LayeredPublisher layers = new LayeredPublisher(cache);
-    private final IndexMetrics indexMetrics = new IndexMetrics();
-    private final ConfigMetrics configMetrics = new ConfigMetrics();
+    private final RegistryMetrics indexMetrics = new RegistryMetrics();
+    private final ConfigCenterMetrics configMetrics = new ConfigCenterMetrics();
     private final ServerMetrics serverMetrics = new ServerMetrics();
     private final AddressMetrics addressMetrics = new AddressMetrics();
     private final ReconcileMetrics registryLoopMetrics = new ReconcileMetrics();
     private final ReconcileMetrics configLoopMetrics = new ReconcileMetrics();
-    private IndexUpdater updater;
+    private RegistryUpdater updater;
     private ConfigCenterUpdater configCenter;
     private McpServer server;
     private DebugHttpServer debug;
@@ -118,9 +118,9 @@ public final class MeshPlugin implements AutoCloseable {
             // Before the server starts: no stream gets an answer until the gate opens.
             cache.holdAnswers();
         }
-        ServiceEntryIndex index = new ServiceEntryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
-        updater = new IndexUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics,
-                LoopSetup.onOwnThread(IndexUpdater.PIPELINE, "nacos-mesh-index", settings.debounce,
+        RegistryIndex index = new RegistryIndex(converterOf(mapper), addresses, System::currentTimeMillis);
+        updater = new RegistryUpdater(source, index, layers.layer(LayeredPublisher.Layer.REGISTRY), indexMetrics,
+                LoopSetup.onOwnThread(RegistryUpdater.PIPELINE, "nacos-mesh-index", settings.debounce,
                         settings.resyncIntervalMillis, registryLoopMetrics),
                 settings.membershipCheckMillis);
         parts.add(updater);
@@ -171,7 +171,7 @@ public final class MeshPlugin implements AutoCloseable {
                     .json("/debug/config", q -> ConfigCenterJson.render(configView(), layers.shadowed(),
                             configCenter != null))
                     .json("/debug/reconcile", q -> ReconcileJson.render(Arrays.asList(
-                            new ReconcileJson.Pipeline(IndexUpdater.PIPELINE, registryLoopMetrics,
+                            new ReconcileJson.Pipeline(RegistryUpdater.PIPELINE, registryLoopMetrics,
                                     updater::recentBatches),
                             new ReconcileJson.Pipeline(ConfigCenterUpdater.PIPELINE, configLoopMetrics,
                                     this::configBatches))))

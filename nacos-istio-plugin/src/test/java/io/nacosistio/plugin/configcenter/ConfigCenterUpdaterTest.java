@@ -2,7 +2,7 @@ package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.document.ConfigDocuments;
-import io.nacosistio.plugin.metrics.ConfigMetrics;
+import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
 import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.reconcile.Debounce;
 import io.nacosistio.plugin.reconcile.LoopSetup;
@@ -107,7 +107,7 @@ class ConfigCenterUpdaterTest {
                     }
                     return ns;
                 }, () -> 0L),
-                publishers, new ConfigMetrics(),
+                publishers, new ConfigCenterMetrics(),
                 LoopSetup.onOwnThread(ConfigCenterUpdater.PIPELINE, "nacos-mesh-config", Debounce.trailing(20, 200),
                         0, loopMetrics));
         try {
@@ -141,7 +141,7 @@ class ConfigCenterUpdaterTest {
         SlowConfigs source = new SlowConfigs();
         ConfigCenterUpdater updater = new ConfigCenterUpdater(source,
                 new ConfigCenterIndex(new ConfigDocuments(512 * 1024), ns -> ns, () -> 0L),
-                new EnumMap<IstioKind, SetPublisher>(IstioKind.class), new ConfigMetrics(),
+                new EnumMap<IstioKind, SetPublisher>(IstioKind.class), new ConfigCenterMetrics(),
                 LoopSetup.onOwnThread(ConfigCenterUpdater.PIPELINE, "nacos-mesh-config", Debounce.trailing(20, 200),
                         300_000, new ReconcileMetrics()));
         updater.start();

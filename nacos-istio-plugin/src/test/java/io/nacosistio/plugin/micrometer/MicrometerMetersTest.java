@@ -5,10 +5,10 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.nacosistio.plugin.address.AddressView;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.debug.MetricsText;
-import io.nacosistio.plugin.index.IndexView;
+import io.nacosistio.plugin.registry.RegistryView;
 import io.nacosistio.plugin.metrics.AddressMetrics;
-import io.nacosistio.plugin.metrics.ConfigMetrics;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
@@ -64,9 +64,9 @@ class MicrometerMetersTest {
      */
     @Test
     void theDebugPortRendersEverySampleTheRegistryHasWithTheSameValue() throws Exception {
-        IndexMetrics index = new IndexMetrics();
+        RegistryMetrics index = new RegistryMetrics();
         ServerMetrics server = new ServerMetrics();
-        ConfigMetrics config = new ConfigMetrics();
+        ConfigCenterMetrics config = new ConfigCenterMetrics();
         AddressMetrics address = new AddressMetrics();
         ReconcileMetrics registryLoop = new ReconcileMetrics();
         ReconcileMetrics configLoop = new ReconcileMetrics();
@@ -79,7 +79,7 @@ class MicrometerMetersTest {
                 ((AtomicLong) field.get(counters)).set(value++ * 1_000_000_000L);
             }
         }
-        IndexView view = new IndexView(ResourceSet.empty(IstioKind.SERVICE_ENTRY), Map.of("public", 3, "team-a", 2),
+        RegistryView view = new RegistryView(ResourceSet.empty(IstioKind.SERVICE_ENTRY), Map.of("public", 3, "team-a", 2),
                 List.of(), AddressView.empty());
         List<PluginMeter> meters = new ArrayList<>(MetricsText.catalog(index, registryLoop, server, () -> view, config,
                 configLoop, () -> null, Map::of));

@@ -1,7 +1,7 @@
 package io.nacosistio.bench.jmh;
 
-import io.nacosistio.plugin.index.ConvertedService;
-import io.nacosistio.plugin.index.ServiceConverter;
+import io.nacosistio.plugin.registry.ConvertedService;
+import io.nacosistio.plugin.registry.ServiceConverter;
 import io.nacosistio.plugin.source.RegistryService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package io.nacosistio.bench.jmh;
 
-import io.nacosistio.plugin.index.ServiceEntryIndex;
+import io.nacosistio.plugin.registry.RegistryIndex;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -63,7 +63,7 @@ public final class JmhReport {
     /** Applies {@code changes} changes to one service of a filled index and counts the converter's calls. */
     static double conversionsPerChange(int services, int changes) {
         AtomicLong calls = new AtomicLong();
-        ServiceEntryIndex index = new ServiceEntryIndex(SampleRegistry.converter(calls), () -> 1_700_000_000_000L);
+        RegistryIndex index = new RegistryIndex(SampleRegistry.converter(calls), () -> 1_700_000_000_000L);
         for (int s = 0; s < services; s++) {
             index.apply(SampleRegistry.key(s), Optional.of(SampleRegistry.service(s, 10, 0)));
         }

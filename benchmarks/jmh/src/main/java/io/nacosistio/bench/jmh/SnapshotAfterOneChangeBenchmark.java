@@ -1,7 +1,7 @@
 package io.nacosistio.bench.jmh;
 
 import io.nacosistio.plugin.cache.ResourceSet;
-import io.nacosistio.plugin.index.ServiceEntryIndex;
+import io.nacosistio.plugin.registry.RegistryIndex;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,14 +42,14 @@ public class SnapshotAfterOneChangeBenchmark {
     public int services;
 
     private final AtomicLong conversions = new AtomicLong();
-    private ServiceEntryIndex index;
+    private RegistryIndex index;
     private ServiceKey changedKey;
     private RegistryService[] states;
     private long operations;
 
     @Setup(Level.Trial)
     public void fillIndex() {
-        index = new ServiceEntryIndex(SampleRegistry.converter(conversions), () -> 1_700_000_000_000L);
+        index = new RegistryIndex(SampleRegistry.converter(conversions), () -> 1_700_000_000_000L);
         for (int s = 0; s < services; s++) {
             index.apply(SampleRegistry.key(s), Optional.of(SampleRegistry.service(s, ENDPOINTS, 0)));
         }
@@ -64,7 +64,7 @@ public class SnapshotAfterOneChangeBenchmark {
 
     /** The per-service part alone: read state in, one conversion, one serialization, index maps updated. */
     @Benchmark
-    public ServiceEntryIndex.Outcome applyOneChange() {
+    public RegistryIndex.Outcome applyOneChange() {
         return index.apply(changedKey, Optional.of(states[(int) (operations++ & 1)]));
     }
 

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.source.RegistryService;
 

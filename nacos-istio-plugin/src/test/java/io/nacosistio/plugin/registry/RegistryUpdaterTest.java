@@ -1,8 +1,8 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import com.google.protobuf.ByteString;
 import io.nacosistio.plugin.cache.ResourceCache;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.reconcile.Debounce;
 import io.nacosistio.plugin.reconcile.LoopSetup;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class IndexUpdaterTest {
+class RegistryUpdaterTest {
 
     /** An in-memory registry standing in for Nacos: services can be put, removed and made to fail. */
     static class MemoryRegistry implements RegistrySource {
@@ -70,12 +70,12 @@ class IndexUpdaterTest {
 
     private final MemoryRegistry registry = new MemoryRegistry();
     private final ResourceCache cache = new ResourceCache();
-    private final IndexMetrics metrics = new IndexMetrics();
-    private final ServiceEntryIndex index = new ServiceEntryIndex(
+    private final RegistryMetrics metrics = new RegistryMetrics();
+    private final RegistryIndex index = new RegistryIndex(
             s -> ConvertedService.accepted("ns/" + s.key().serviceName(), s.key().serviceName(), "1", Map.of(),
                     Map.of(), ByteString.EMPTY),
             System::currentTimeMillis);
-    private IndexUpdater updater;
+    private RegistryUpdater updater;
 
     @AfterEach
     void close() {
@@ -88,14 +88,14 @@ class IndexUpdaterTest {
     void initialSnapshotIsPublishedBeforeStartReturns() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
         registry.services.put(key("b"), new RegistryService(key("b"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
+        updater = new RegistryUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         assertThat(names()).containsExactly("ns/a", "ns/b");
     }
 
     @Test
     void changesArePublishedAsOneSetAndTheCacheWatchersAreTold() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
+        updater = new RegistryUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         CountDownLatch told = new CountDownLatch(1);
         cache.watch(kind -> {
@@ -114,7 +114,7 @@ class IndexUpdaterTest {
     @Test
     void aServiceThatCannotBeReadKeepsWhatWasServedAndOthersStillFlow() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 0);
+        updater = new RegistryUpdater(registry, index, cache, metrics, loop(0), 0);
         updater.start();
         registry.failures.put(key("a"), new IllegalStateException("storage unavailable"));
         registry.listener.serviceChanged(key("a"));
@@ -126,10 +126,10 @@ class IndexUpdaterTest {
     @Test
     void aServiceTheIndexFailsOnIsCountedAndTheRestOfItsBatchIsPublished() throws Exception {
         ReconcileMetrics loopMetrics = new ReconcileMetrics();
-        ServiceEntryIndex breaking = new ServiceEntryIndex(s -> ConvertedService.accepted(
+        RegistryIndex breaking = new RegistryIndex(s -> ConvertedService.accepted(
                 s.key().serviceName().equals("bad") ? null : "ns/" + s.key().serviceName(), s.key().serviceName(), "1",
                 Map.of(), Map.of(), ByteString.EMPTY), System::currentTimeMillis);
-        updater = new IndexUpdater(registry, breaking, cache, metrics, LoopSetup.onOwnThread(IndexUpdater.PIPELINE,
+        updater = new RegistryUpdater(registry, breaking, cache, metrics, LoopSetup.onOwnThread(RegistryUpdater.PIPELINE,
                 "nacos-mesh-index", Debounce.leading(20, 200), 0, loopMetrics), 0);
         updater.start();
         registry.put(key("a"));
@@ -158,7 +158,7 @@ class IndexUpdaterTest {
                 return super.read(key);
             }
         };
-        updater = new IndexUpdater(slow, index, cache, metrics, loop(0), 0);
+        updater = new RegistryUpdater(slow, index, cache, metrics, loop(0), 0);
         updater.start();
         slow.put(key("slow"));
         assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
@@ -174,7 +174,7 @@ class IndexUpdaterTest {
 
     @Test
     void reconciliationHealsALostNotification() throws Exception {
-        updater = new IndexUpdater(registry, index, cache, metrics, loop(50), 0);
+        updater = new RegistryUpdater(registry, index, cache, metrics, loop(50), 0);
         updater.start();
         registry.services.put(key("silent"), new RegistryService(key("silent"), 0, Map.of(), List.of()));
         awaitNames("ns/silent");
@@ -183,7 +183,7 @@ class IndexUpdaterTest {
     @Test
     void membershipCheckNoticesAServiceDeletedWithoutAnEvent() throws Exception {
         registry.services.put(key("a"), new RegistryService(key("a"), 0, Map.of(), List.of()));
-        updater = new IndexUpdater(registry, index, cache, metrics, loop(0), 30);
+        updater = new RegistryUpdater(registry, index, cache, metrics, loop(0), 30);
         updater.start();
         registry.services.remove(key("a"));
         awaitNames();
@@ -203,7 +203,7 @@ class IndexUpdaterTest {
 
     /** The registry loop on its own thread, as the plugin runs it, with a resync every {@code resyncMillis} (0: none). */
     static LoopSetup loop(long resyncMillis) {
-        return LoopSetup.onOwnThread(IndexUpdater.PIPELINE, "nacos-mesh-index", Debounce.leading(20, 200),
+        return LoopSetup.onOwnThread(RegistryUpdater.PIPELINE, "nacos-mesh-index", Debounce.leading(20, 200),
                 resyncMillis, new ReconcileMetrics());
     }
 

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
@@ -39,7 +39,7 @@ import java.util.function.LongSupplier;
  * <p>Threading: confined to the index updater thread (checked by the mutators); {@link #view()} hands out
  * immutable copies.
  */
-public final class ServiceEntryIndex {
+public final class RegistryIndex {
 
     /** A converted service (without addresses) and its wire-ready resource (with them). */
     private static final class Entry {
@@ -77,12 +77,12 @@ public final class ServiceEntryIndex {
     private long versionLow;
 
     /** An index that allocates no address (overrides only, checked on this node). */
-    public ServiceEntryIndex(ServiceConverter converter, LongSupplier wallClockMillis) {
+    public RegistryIndex(ServiceConverter converter, LongSupplier wallClockMillis) {
         this(converter, new AddressBook(AddressSettings.defaults(), null, wallClockMillis,
                 new io.nacosistio.plugin.metrics.AddressMetrics()), wallClockMillis);
     }
 
-    public ServiceEntryIndex(ServiceConverter converter, AddressBook addresses, LongSupplier wallClockMillis) {
+    public RegistryIndex(ServiceConverter converter, AddressBook addresses, LongSupplier wallClockMillis) {
         this.converter = converter;
         this.addresses = addresses;
         this.wallClockMillis = wallClockMillis;
@@ -207,12 +207,12 @@ public final class ServiceEntryIndex {
     }
 
     /** An immutable picture for the debug view and metrics. */
-    public IndexView view() {
+    public RegistryView view() {
         Map<String, Integer> servedPerNamespace = new TreeMap<>();
         for (Map.Entry<String, TreeMap<String, McpResource>> ns : servedByNamespace.entrySet()) {
             servedPerNamespace.put(ns.getKey(), ns.getValue().size());
         }
-        return new IndexView(snapshot(), servedPerNamespace, new ArrayList<>(skipped.values()), addresses.view());
+        return new RegistryView(snapshot(), servedPerNamespace, new ArrayList<>(skipped.values()), addresses.view());
     }
 
     private ConvertedService convertSafely(RegistryService service) {

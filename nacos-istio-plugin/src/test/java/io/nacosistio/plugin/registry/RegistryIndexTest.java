@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import com.google.protobuf.ByteString;
 import io.nacosistio.plugin.cache.ResourceSet;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ServiceEntryIndexTest {
+class RegistryIndexTest {
 
     private final AtomicLong wallClock = new AtomicLong(1_700_000_000_000L);
     private final AtomicInteger conversions = new AtomicInteger();
@@ -44,7 +44,7 @@ class ServiceEntryIndexTest {
                 ByteString.copyFromUtf8(service.key().toString()));
     };
 
-    private final ServiceEntryIndex index = new ServiceEntryIndex(converter, wallClock::get);
+    private final RegistryIndex index = new RegistryIndex(converter, wallClock::get);
 
     @Test
     void servesAcceptedServicesSortedByNamespaceAndName() {
@@ -60,9 +60,9 @@ class ServiceEntryIndexTest {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
         ResourceSet first = index.snapshot();
-        assertThat(index.apply(a, state(a, 1))).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+        assertThat(index.apply(a, state(a, 1))).isEqualTo(RegistryIndex.Outcome.UNCHANGED);
         assertThat(index.snapshot()).isSameAs(first);
-        assertThat(index.apply(a, state(a, 2))).isEqualTo(ServiceEntryIndex.Outcome.UPDATED);
+        assertThat(index.apply(a, state(a, 2))).isEqualTo(RegistryIndex.Outcome.UPDATED);
         assertThat(index.snapshot().version()).isNotEqualTo(first.version());
     }
 
@@ -78,7 +78,7 @@ class ServiceEntryIndexTest {
         index.apply(b, Optional.empty());
         assertThat(index.snapshot().version()).isEqualTo(onlyA);
 
-        ServiceEntryIndex other = new ServiceEntryIndex(converter, wallClock::get);
+        RegistryIndex other = new RegistryIndex(converter, wallClock::get);
         other.apply(b, state(b, 1));
         other.apply(a, state(a, 1));
         assertThat(other.snapshot().version()).isEqualTo(both);
@@ -103,7 +103,7 @@ class ServiceEntryIndexTest {
     void removedServiceDisappears() {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
-        assertThat(index.apply(a, Optional.empty())).isEqualTo(ServiceEntryIndex.Outcome.REMOVED);
+        assertThat(index.apply(a, Optional.empty())).isEqualTo(RegistryIndex.Outcome.REMOVED);
         assertThat(index.snapshot().resources()).isEmpty();
         assertThat(index.knownKeys()).isEmpty();
     }
@@ -113,8 +113,8 @@ class ServiceEntryIndexTest {
         ServiceKey a = key("ns", "a");
         index.apply(a, state(a, 1));
         RegistryService bad = new RegistryService(a, 0, Map.of("reject", "port 0"), List.of());
-        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(ServiceEntryIndex.Outcome.REJECTED);
-        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(ServiceEntryIndex.Outcome.STILL_REJECTED);
+        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(RegistryIndex.Outcome.REJECTED);
+        assertThat(index.apply(a, Optional.of(bad))).isEqualTo(RegistryIndex.Outcome.STILL_REJECTED);
         assertThat(index.snapshot().resources()).isEmpty();
         assertThat(index.skipReasons(a)).containsExactly("port 0");
         assertThat(index.view().skipped()).extracting(SkippedService::key).containsExactly(a);
@@ -129,28 +129,28 @@ class ServiceEntryIndexTest {
         index.apply(a, state(a, 1));
         String servedVersion = index.snapshot().version();
         RegistryService out = new RegistryService(a, 0, Map.of("leave-out", "not selected: rule x"), List.of());
-        assertThat(index.apply(a, Optional.of(out))).isEqualTo(ServiceEntryIndex.Outcome.REMOVED);
+        assertThat(index.apply(a, Optional.of(out))).isEqualTo(RegistryIndex.Outcome.REMOVED);
         assertThat(index.snapshot().resources()).isEmpty();
         assertThat(index.skipReasons(a)).containsExactly("not selected: rule x");
-        assertThat(index.apply(a, Optional.of(out))).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+        assertThat(index.apply(a, Optional.of(out))).isEqualTo(RegistryIndex.Outcome.UNCHANGED);
         assertThat(index.knownKeys()).containsExactly(a);
 
         wallClock.addAndGet(60_000);
-        assertThat(index.apply(a, state(a, 1))).isEqualTo(ServiceEntryIndex.Outcome.ADDED);
+        assertThat(index.apply(a, state(a, 1))).isEqualTo(RegistryIndex.Outcome.ADDED);
         assertThat(index.skipReasons(a)).isEmpty();
         assertThat(index.snapshot().version()).isEqualTo(servedVersion);
         assertThat(metadataOf(index.snapshot(), "ns/a").getCreateTime()).isEqualTo(McpResource.FIXED_CREATE_TIME);
 
         ServiceKey b = key("ns", "b");
         assertThat(index.apply(b, Optional.of(new RegistryService(b, 0, Map.of("leave-out", "not selected: y"),
-                List.of())))).isEqualTo(ServiceEntryIndex.Outcome.NOT_SELECTED);
-        assertThat(index.apply(b, Optional.empty())).isEqualTo(ServiceEntryIndex.Outcome.UNCHANGED);
+                List.of())))).isEqualTo(RegistryIndex.Outcome.NOT_SELECTED);
+        assertThat(index.apply(b, Optional.empty())).isEqualTo(RegistryIndex.Outcome.UNCHANGED);
         assertThat(index.skipReasons(b)).isEmpty();
     }
 
     @Test
     void aThrowingConverterSkipsOnlyThatService() {
-        ServiceEntryIndex fragile = new ServiceEntryIndex(service -> {
+        RegistryIndex fragile = new RegistryIndex(service -> {
             if (service.key().serviceName().equals("boom")) {
                 throw new IllegalStateException("bad metadata");
             }
@@ -186,7 +186,7 @@ class ServiceEntryIndexTest {
         ServiceKey a = key("ns", "a");
         index.apply(orders, state(orders, 1));
         assertThat(index.apply(a, withMetadata(a, Map.of("aliases", "x.example,ORDERS.nacos"))))
-                .isEqualTo(ServiceEntryIndex.Outcome.ADDED);
+                .isEqualTo(RegistryIndex.Outcome.ADDED);
         assertThat(names(index.snapshot())).containsExactly("ns/orders");
         assertThat(index.skipReasons(a)).containsExactly("alias ORDERS.nacos is the host of service " + orders
                 + "; an alias never takes another service's host");

@@ -1,9 +1,9 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.CommitResult;
 import io.nacosistio.plugin.address.DeclaredAddresses;
 import io.nacosistio.plugin.cache.SetPublisher;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.reconcile.BatchRecord;
 import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.reconcile.Reason;
@@ -37,24 +37,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * operator deletes an empty service), and the loop's full reconciliation re-reads every service. A change of
  * the stored address table (another node's write) is handled on the same thread.
  */
-public final class IndexUpdater implements AutoCloseable {
+public final class RegistryUpdater implements AutoCloseable {
 
     /** The pipeline's name in metrics and the debug view. */
     public static final String PIPELINE = "registry";
-    private static final Logger LOG = LoggerFactory.getLogger(IndexUpdater.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryUpdater.class);
     /** How soon services left without an address by a failed table write are tried again. */
     static final long ADDRESS_RETRY_MILLIS = 2_000;
 
     private final RegistrySource source;
-    private final ServiceEntryIndex index;
+    private final RegistryIndex index;
     private final SetPublisher cache;
-    private final IndexMetrics metrics;
+    private final RegistryMetrics metrics;
     private final long membershipCheckMillis;
     private final ReconcileLoop<ServiceKey> loop;
-    private final AtomicReference<IndexView> lastView = new AtomicReference<>();
+    private final AtomicReference<RegistryView> lastView = new AtomicReference<>();
 
     /** @param membershipCheckMillis 0 for no membership check */
-    public IndexUpdater(RegistrySource source, ServiceEntryIndex index, SetPublisher cache, IndexMetrics metrics,
+    public RegistryUpdater(RegistrySource source, RegistryIndex index, SetPublisher cache, RegistryMetrics metrics,
             LoopSetup setup, long membershipCheckMillis) {
         this.source = source;
         this.index = index;
@@ -120,7 +120,7 @@ public final class IndexUpdater implements AutoCloseable {
     }
 
     /** The latest picture of the index; safe from any thread. */
-    public IndexView view() {
+    public RegistryView view() {
         return lastView.get();
     }
 
@@ -200,14 +200,14 @@ public final class IndexUpdater implements AutoCloseable {
                 LOG.warn("nacos-istio-plugin: could not read service {} from Nacos; keeping what was served", key, e);
                 return;
             }
-            ServiceEntryIndex.Outcome outcome = index.apply(key, state);
-            if (outcome != ServiceEntryIndex.Outcome.UNCHANGED && outcome != ServiceEntryIndex.Outcome.REMOVED) {
+            RegistryIndex.Outcome outcome = index.apply(key, state);
+            if (outcome != RegistryIndex.Outcome.UNCHANGED && outcome != RegistryIndex.Outcome.REMOVED) {
                 metrics.servicesConverted.incrementAndGet();
             }
-            if (outcome == ServiceEntryIndex.Outcome.NOT_SELECTED) {
+            if (outcome == RegistryIndex.Outcome.NOT_SELECTED) {
                 LOG.debug("nacos-istio-plugin: service {} is left out: {}", key, index.skipReasons(key));
             }
-            if (outcome == ServiceEntryIndex.Outcome.REJECTED) {
+            if (outcome == RegistryIndex.Outcome.REJECTED) {
                 metrics.servicesRejected.incrementAndGet();
                 LOG.warn("nacos-istio-plugin: service {} is not served as a ServiceEntry: {}", key,
                         index.skipReasons(key));
@@ -224,7 +224,7 @@ public final class IndexUpdater implements AutoCloseable {
                 index.addresses().freeUnusedHosts();
             }
             settleAddresses(index.addresses().commit());
-            IndexUpdater.this.publish();
+            RegistryUpdater.this.publish();
         }
     }
 }

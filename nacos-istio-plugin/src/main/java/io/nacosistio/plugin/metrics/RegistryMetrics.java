@@ -3,7 +3,7 @@ package io.nacosistio.plugin.metrics;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of the registry index, written by the index updater thread and read by anyone. */
-public final class IndexMetrics {
+public final class RegistryMetrics {
 
     public final AtomicLong changeNotifications = new AtomicLong();
     public final AtomicLong servicesRead = new AtomicLong();

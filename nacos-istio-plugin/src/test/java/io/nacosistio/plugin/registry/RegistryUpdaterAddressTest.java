@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
@@ -9,7 +9,7 @@ import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
 import io.nacosistio.plugin.resource.McpResource;
 import io.nacosistio.plugin.metrics.AddressMetrics;
-import io.nacosistio.plugin.metrics.IndexMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.source.RegistryService;
 import io.nacosistio.plugin.source.ServiceKey;
@@ -27,13 +27,13 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The updater publishes ServiceEntries only with committed addresses and follows the stored table. */
-class IndexUpdaterAddressTest {
+class RegistryUpdaterAddressTest {
 
-    private final IndexUpdaterTest.MemoryRegistry registry = new IndexUpdaterTest.MemoryRegistry();
+    private final RegistryUpdaterTest.MemoryRegistry registry = new RegistryUpdaterTest.MemoryRegistry();
     private final ResourceCache cache = new ResourceCache();
     private final InMemorySharedConfig table = new InMemorySharedConfig();
     private final AddressSettings settings = new AddressSettings(true, "10.224.0.0/16", "", 3_600_000, "istio.addresses");
-    private IndexUpdater updater;
+    private RegistryUpdater updater;
 
     @AfterEach
     void close() {
@@ -42,13 +42,13 @@ class IndexUpdaterAddressTest {
         }
     }
 
-    private IndexUpdater start() throws Exception {
+    private RegistryUpdater start() throws Exception {
         AddressBook book = new AddressBook(settings, table, System::currentTimeMillis, new AddressMetrics());
         book.load();
-        ServiceEntryIndex index = new ServiceEntryIndex(s -> ConvertedService.accepted(
+        RegistryIndex index = new RegistryIndex(s -> ConvertedService.accepted(
                 "ns/" + s.key().serviceName(), s.key().serviceName() + ".nacos", "1", Map.of(), Map.of(),
                 ServiceEntry.newBuilder().addHosts(s.key().serviceName() + ".nacos").build().toByteString()), book, System::currentTimeMillis);
-        IndexUpdater started = new IndexUpdater(registry, index, cache, new IndexMetrics(), IndexUpdaterTest.loop(0), 0);
+        RegistryUpdater started = new RegistryUpdater(registry, index, cache, new RegistryMetrics(), RegistryUpdaterTest.loop(0), 0);
         table.watch(started::addressTableChanged);
         started.start();
         return started;

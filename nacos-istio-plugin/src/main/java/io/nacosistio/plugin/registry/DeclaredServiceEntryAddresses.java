@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.nacosistio.plugin.address.DeclaredAddresses;

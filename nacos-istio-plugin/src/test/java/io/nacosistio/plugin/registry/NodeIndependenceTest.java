@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
@@ -54,11 +54,11 @@ class NodeIndependenceTest {
         };
     }
 
-    private static ServiceEntryIndex node(InMemorySharedConfig table, AtomicLong clock) {
+    private static RegistryIndex node(InMemorySharedConfig table, AtomicLong clock) {
         AddressBook book = new AddressBook(new AddressSettings(true, "10.224.0.0/16", "", 3_600_000, "istio.addresses"),
                 table, clock::get, new AddressMetrics());
         book.load();
-        return new ServiceEntryIndex(converter(), book, clock::get);
+        return new RegistryIndex(converter(), book, clock::get);
     }
 
     /** The registry both nodes end up holding, with the intermediate states a node may see on the way. */
@@ -97,7 +97,7 @@ class NodeIndependenceTest {
     }
 
     /** Applies every service's states in a random interleaving, committing the address table in batches. */
-    private static void replay(ServiceEntryIndex index, Map<ServiceKey, List<Optional<RegistryService>>> history,
+    private static void replay(RegistryIndex index, Map<ServiceKey, List<Optional<RegistryService>>> history,
             long seed, AtomicLong clock) throws Exception {
         Random random = new Random(seed);
         List<ServiceKey> pending = new ArrayList<>();
@@ -124,7 +124,7 @@ class NodeIndependenceTest {
     }
 
     /** What another node's write to the shared table makes a node do: adopt it and rebuild what changed. */
-    private static void adoptTable(ServiceEntryIndex index) throws Exception {
+    private static void adoptTable(RegistryIndex index) throws Exception {
         index.refreshAddresses(index.addresses().reload().changed());
     }
 
@@ -134,8 +134,8 @@ class NodeIndependenceTest {
         InMemorySharedConfig table = new InMemorySharedConfig();
         AtomicLong clockA = new AtomicLong(1_700_000_000_000L);
         AtomicLong clockB = new AtomicLong(1_700_000_123_456L);
-        ServiceEntryIndex a = node(table, clockA);
-        ServiceEntryIndex b = node(table, clockB);
+        RegistryIndex a = node(table, clockA);
+        RegistryIndex b = node(table, clockB);
 
         replay(a, history, 1, clockA);
         replay(b, history, 2, clockB);
@@ -149,7 +149,7 @@ class NodeIndependenceTest {
 
         // A third node started later (a restart): it reads the committed table and the final registry once.
         AtomicLong clockC = new AtomicLong(1_800_000_000_000L);
-        ServiceEntryIndex c = node(table, clockC);
+        RegistryIndex c = node(table, clockC);
         for (Map.Entry<ServiceKey, List<Optional<RegistryService>>> e : history.entrySet()) {
             List<Optional<RegistryService>> states = e.getValue();
             c.apply(e.getKey(), states.get(states.size() - 1));
@@ -161,7 +161,7 @@ class NodeIndependenceTest {
     @Test
     void aRegistryServiceCarriesAFixedCreateTimeNotTheTimeThisNodeFirstSawIt() throws Exception {
         AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-        ServiceEntryIndex index = new ServiceEntryIndex(converter(), clock::get);
+        RegistryIndex index = new RegistryIndex(converter(), clock::get);
         ServiceKey key = new ServiceKey("public", "DEFAULT_GROUP", "svc-1");
         index.apply(key, Optional.of(service(key, 1, 1)));
         assertThat(createSeconds(index.snapshot())).isEqualTo(McpResource.FIXED_CREATE_TIME.getSeconds());

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.AddressView;
 import io.nacosistio.plugin.cache.ResourceSet;
@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /** An immutable picture of the index for the debug view and metrics. */
-public final class IndexView {
+public final class RegistryView {
 
     private final ResourceSet served;
     private final Map<String, Integer> servedPerNamespace;
     private final List<SkippedService> skipped;
     private final AddressView addresses;
 
-    public IndexView(ResourceSet served, Map<String, Integer> servedPerNamespace, List<SkippedService> skipped,
+    public RegistryView(ResourceSet served, Map<String, Integer> servedPerNamespace, List<SkippedService> skipped,
             AddressView addresses) {
         this.served = served;
         this.servedPerNamespace = Collections.unmodifiableMap(servedPerNamespace);

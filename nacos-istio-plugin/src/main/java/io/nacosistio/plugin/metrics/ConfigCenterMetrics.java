@@ -3,7 +3,7 @@ package io.nacosistio.plugin.metrics;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of the config-center index, written by its updater thread and read by anyone. */
-public final class ConfigMetrics {
+public final class ConfigCenterMetrics {
 
     public final AtomicLong changeNotifications = new AtomicLong();
     public final AtomicLong configsRead = new AtomicLong();

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.DeclaredAddresses;
 import io.nacosistio.plugin.cache.ResourceSet;
@@ -14,10 +14,10 @@ import io.nacosistio.plugin.cache.SetPublisher;
 public final class DeclaringPublisher implements SetPublisher {
 
     private final SetPublisher target;
-    private final IndexUpdater registry;
+    private final RegistryUpdater registry;
     private DeclaredAddresses current = DeclaredAddresses.none();
 
-    public DeclaringPublisher(SetPublisher target, IndexUpdater registry) {
+    public DeclaringPublisher(SetPublisher target, RegistryUpdater registry) {
         this.target = target;
         this.registry = registry;
     }

@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.index;
+package io.nacosistio.plugin.registry;
 
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The index serves each ServiceEntry with the addresses of the committed table. */
-class ServiceEntryIndexAddressTest {
+class RegistryIndexAddressTest {
 
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private final InMemorySharedConfig table = new InMemorySharedConfig();
@@ -29,16 +29,16 @@ class ServiceEntryIndexAddressTest {
             ServiceEntry.newBuilder().addHosts(service.key().serviceName() + ".nacos")
                     .setResolution(ServiceEntry.Resolution.STATIC).build().toByteString());
 
-    private ServiceEntryIndex index() {
+    private RegistryIndex index() {
         AddressBook book = new AddressBook(new AddressSettings(true, "10.224.0.0/16", "", 3_600_000, "istio.addresses"),
                 table, clock::get, new AddressMetrics());
         book.load();
-        return new ServiceEntryIndex(converter, book, clock::get);
+        return new RegistryIndex(converter, book, clock::get);
     }
 
     @Test
     void aNewServiceIsServedWithItsAddressInItsFirstVersion() throws Exception {
-        ServiceEntryIndex index = index();
+        RegistryIndex index = index();
         index.apply(key("a"), state("a", Map.of()));
         assertThat(index.addresses().commit().changed()).isEmpty();
         ServiceEntry a = served(index, "public/a");
@@ -49,8 +49,8 @@ class ServiceEntryIndexAddressTest {
 
     @Test
     void twoIndexesOnTheSameTableServeIdenticalBytesAndVersions() throws Exception {
-        ServiceEntryIndex node1 = index();
-        ServiceEntryIndex node2 = index();
+        RegistryIndex node1 = index();
+        RegistryIndex node2 = index();
         for (String s : List.of("a", "b", "c")) {
             node1.apply(key(s), state(s, Map.of()));
         }
@@ -67,7 +67,7 @@ class ServiceEntryIndexAddressTest {
 
     @Test
     void aRefusedOverrideIsServedWithoutAddressAndListedWithItsReason() throws Exception {
-        ServiceEntryIndex index = index();
+        RegistryIndex index = index();
         index.apply(key("a"), state("a", Map.of("istio.addresses", "10.9.0.1")));
         index.apply(key("b"), state("b", Map.of("istio.addresses", "10.9.0.1")));
         index.addresses().commit();
@@ -80,7 +80,7 @@ class ServiceEntryIndexAddressTest {
 
     @Test
     void aRemovedServiceFreesItsAddress() throws Exception {
-        ServiceEntryIndex index = index();
+        RegistryIndex index = index();
         index.apply(key("a"), state("a", Map.of()));
         index.addresses().commit();
         String address = served(index, "public/a").getAddresses(0);
@@ -89,11 +89,11 @@ class ServiceEntryIndexAddressTest {
         assertThat(table.content()).contains(address + " a.nacos freed=" + clock.get());
     }
 
-    private static McpResource resource(ServiceEntryIndex index, String name) {
+    private static McpResource resource(RegistryIndex index, String name) {
         return index.snapshot().resources().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static ServiceEntry served(ServiceEntryIndex index, String name) throws Exception {
+    private static ServiceEntry served(RegistryIndex index, String name) throws Exception {
         Resource r = Resource.parseFrom(resource(index, name).packed().getValue());
         return ServiceEntry.parseFrom(r.getBody().getValue());
     }
