@@ -1,15 +1,19 @@
 package io.nacosistio.plugin.spring;
 
+import io.nacosistio.plugin.assembly.MeshPlugin;
+import io.nacosistio.plugin.assembly.MeshPluginSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
 
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts the plugin once Nacos's context is up and stops it with Nacos. A failure to start (port in use,
+ * Starts the plugin ({@link MeshPlugin}, built from the {@code nacos.mesh.*} properties of Nacos's environment
+ * and Nacos's beans) once Nacos's context is up and stops it with Nacos. A failure to start (port in use,
  * a Nacos version whose internals differ, a bad property) is logged once with its cause and never
  * propagates: Nacos keeps serving its own clients.
  *
@@ -41,15 +45,15 @@ public final class MeshPluginLifecycle implements SmartLifecycle {
             LOG.info("nacos-istio-plugin: already running in another Spring context; not starting again");
             return;
         }
-        String off = offReason(new PropertyReader(environment));
+        String off = offReason(environment);
         if (off != null) {
             RUNNING.compareAndSet(this, null);
             LOG.info("nacos-istio-plugin is off: {}", off);
             return;
         }
         try {
-            MeshPluginSettings settings = MeshPluginSettings.from(new PropertyReader(environment));
-            plugin = MeshPlugin.start(settings, context);
+            MeshPluginSettings settings = MeshPluginSettings.from(environment::getProperty);
+            plugin = MeshPlugin.start(settings, new SpringBeanLookup(context));
         } catch (Throwable e) {
             RUNNING.compareAndSet(this, null);
             LOG.error("nacos-istio-plugin could not start and is disabled; Nacos keeps running without it. Cause: {}",
@@ -82,8 +86,8 @@ public final class MeshPluginLifecycle implements SmartLifecycle {
      * console-only process ({@code nacos.deployment.type=console}) holds no naming or config data: it
      * reaches the servers over HTTP, so there is nothing to serve istiod from.
      */
-    static String offReason(PropertyReader properties) {
-        String deployment = properties.string(DEPLOYMENT_TYPE_PROPERTY, "");
+    static String offReason(PropertyResolver properties) {
+        String deployment = properties.getProperty(DEPLOYMENT_TYPE_PROPERTY, "").trim();
         if (deployment.equalsIgnoreCase("console")) {
             return "this Nacos process is a console only (" + DEPLOYMENT_TYPE_PROPERTY + "=" + deployment
                     + ") and holds no naming or config data; enable the plugin on the Nacos server nodes and point "

@@ -1,6 +1,4 @@
-package io.nacosistio.plugin.spring;
-
-import org.springframework.core.env.PropertyResolver;
+package io.nacosistio.plugin.assembly;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,31 +7,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code nacos.mesh.*} properties from Nacos's environment with explicit parsing, so the plugin
- * behaves the same under Spring Boot 2 and 3 and a bad value fails with a message that names it.
+ * Reads {@code nacos.mesh.*} properties (from Nacos's environment, handed over as a lookup) with explicit
+ * parsing, so the plugin behaves the same under Spring Boot 2 and 3 and a bad value fails with a message that
+ * names it.
  */
 final class PropertyReader {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?");
 
-    private final PropertyResolver env;
+    /** A property's raw value by name, or null when it is not set. */
+    private final Function<String, String> properties;
 
-    PropertyReader(PropertyResolver env) {
-        this.env = env;
+    PropertyReader(Function<String, String> properties) {
+        this.properties = properties;
     }
 
     String string(String name, String defaultValue) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         return value == null ? defaultValue : value.trim();
     }
 
     boolean bool(String name, boolean defaultValue) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return defaultValue;
         }
@@ -45,7 +46,7 @@ final class PropertyReader {
     }
 
     int positiveInt(String name, int defaultValue) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return defaultValue;
         }
@@ -61,7 +62,7 @@ final class PropertyReader {
     }
 
     int port(String name, int defaultValue) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return defaultValue;
         }
@@ -78,7 +79,7 @@ final class PropertyReader {
 
     /** A duration such as {@code 100ms}, {@code 2s}, {@code 5m}; a bare number is milliseconds. */
     long millis(String name, long defaultMillis) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return defaultMillis;
         }
@@ -102,7 +103,7 @@ final class PropertyReader {
 
     /** A size such as {@code 64MB}, {@code 512KB}; a bare number is bytes. */
     int bytes(String name, int defaultBytes) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return defaultBytes;
         }
@@ -122,7 +123,7 @@ final class PropertyReader {
 
     /** A comma-separated list; empty entries are dropped. */
     List<String> list(String name) {
-        String value = env.getProperty(name);
+        String value = properties.apply(name);
         if (value == null || value.trim().isEmpty()) {
             return Collections.emptyList();
         }
@@ -137,7 +138,7 @@ final class PropertyReader {
 
     /** A comma-separated list, or {@code defaults} when the property is not set at all (set but empty: none). */
     List<String> list(String name, List<String> defaults) {
-        return env.getProperty(name) == null ? defaults : list(name);
+        return properties.apply(name) == null ? defaults : list(name);
     }
 
     /** A comma-separated list of {@code key=value} pairs. */

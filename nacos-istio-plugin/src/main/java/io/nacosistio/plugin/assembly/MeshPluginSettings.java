@@ -1,4 +1,4 @@
-package io.nacosistio.plugin.spring;
+package io.nacosistio.plugin.assembly;
 
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.convert.MappingOptions;
@@ -11,7 +11,7 @@ import io.nacosistio.plugin.server.McpServerOptions;
  * Every {@code nacos.mesh.*} property the plugin reads, parsed and checked once at start. The
  * configuration reference (docs/configuration.md) lists the same names and defaults.
  */
-final class MeshPluginSettings {
+public final class MeshPluginSettings {
 
     static final String PREFIX = "nacos.mesh.";
     private static final String BUILT_IN_ENABLED = "nacos.istio.mcp.server.enabled";
@@ -139,6 +139,16 @@ final class MeshPluginSettings {
 
     static MeshPluginSettings from(PropertyReader reader) {
         return new MeshPluginSettings(reader);
+    }
+
+    /**
+     * Reads and checks every property; {@code properties} gives a property's value by name, or null when it is
+     * not set.
+     *
+     * @throws IllegalArgumentException naming the property whose value is bad
+     */
+    public static MeshPluginSettings from(java.util.function.Function<String, String> properties) {
+        return new MeshPluginSettings(new PropertyReader(properties));
     }
 
     /** Only one MCP server may own a port: refuse to start where Nacos's built-in module already has ours. */

@@ -1,6 +1,5 @@
-package io.nacosistio.plugin.spring;
+package io.nacosistio.plugin.assembly;
 
-import io.nacosistio.plugin.source.nacos.BeanLookup;
 import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.cache.LayeredPublisher;
 import io.nacosistio.plugin.cache.ResourceCache;
@@ -8,47 +7,46 @@ import io.nacosistio.plugin.cache.SetPublisher;
 import io.nacosistio.plugin.configcenter.ConfigCenterIndex;
 import io.nacosistio.plugin.configcenter.ConfigCenterUpdater;
 import io.nacosistio.plugin.configcenter.ConfigCenterView;
+import io.nacosistio.plugin.convert.MappingResult;
 import io.nacosistio.plugin.convert.ResourceNamer;
+import io.nacosistio.plugin.convert.ServiceEntryMapper;
 import io.nacosistio.plugin.debug.ConfigCenterJson;
+import io.nacosistio.plugin.debug.DebugHttpServer;
+import io.nacosistio.plugin.debug.DebugView;
+import io.nacosistio.plugin.debug.MetricsText;
+import io.nacosistio.plugin.debug.ReadinessJson;
+import io.nacosistio.plugin.debug.ReconcileJson;
+import io.nacosistio.plugin.debug.StreamsJson;
 import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.SpecTypes;
 import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.metrics.ConfigCenterMetrics;
-import io.nacosistio.plugin.resource.IstioKind;
-import io.nacosistio.plugin.source.SharedConfig;
-import io.nacosistio.plugin.source.config.NacosConfigSource;
-import io.nacosistio.plugin.source.config.NacosSharedConfig;
-import io.nacosistio.plugin.convert.MappingResult;
-import io.nacosistio.plugin.convert.ServiceEntryMapper;
-import io.nacosistio.plugin.debug.DebugHttpServer;
-import io.nacosistio.plugin.debug.DebugView;
-import io.nacosistio.plugin.registry.ConvertedService;
-import io.nacosistio.plugin.registry.RegistryUpdater;
-import io.nacosistio.plugin.registry.ServiceConverter;
-import io.nacosistio.plugin.registry.DeclaringPublisher;
-import io.nacosistio.plugin.registry.RegistryIndex;
-import io.nacosistio.plugin.metrics.RegistryMetrics;
-import io.nacosistio.plugin.debug.MetricsText;
-import io.nacosistio.plugin.debug.StreamsJson;
 import io.nacosistio.plugin.metrics.PluginMeter;
+import io.nacosistio.plugin.metrics.ReconcileMetrics;
+import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.micrometer.MicrometerMeters;
-import io.nacosistio.plugin.debug.ReadinessJson;
-import io.nacosistio.plugin.debug.ReconcileJson;
-import io.nacosistio.plugin.metrics.ReconcileMetrics;
-import io.nacosistio.plugin.reconcile.BatchRecord;
-import io.nacosistio.plugin.reconcile.LoopSetup;
 import io.nacosistio.plugin.readiness.ReadinessGate;
 import io.nacosistio.plugin.readiness.ReadinessView;
+import io.nacosistio.plugin.reconcile.BatchRecord;
+import io.nacosistio.plugin.reconcile.LoopSetup;
+import io.nacosistio.plugin.registry.ConvertedService;
+import io.nacosistio.plugin.registry.DeclaringPublisher;
+import io.nacosistio.plugin.registry.RegistryIndex;
+import io.nacosistio.plugin.registry.RegistryUpdater;
+import io.nacosistio.plugin.registry.ServiceConverter;
+import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.server.McpServer;
 import io.nacosistio.plugin.source.ReadinessProbe;
+import io.nacosistio.plugin.source.SharedConfig;
 import io.nacosistio.plugin.source.config.ConfigReadiness;
-import io.nacosistio.plugin.source.naming.NacosReadiness;
+import io.nacosistio.plugin.source.config.NacosConfigSource;
+import io.nacosistio.plugin.source.config.NacosSharedConfig;
+import io.nacosistio.plugin.source.nacos.BeanLookup;
 import io.nacosistio.plugin.source.naming.NacosNamingSource;
-
+import io.nacosistio.plugin.source.naming.NacosReadiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationContext;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +60,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running plugin: naming source → ServiceEntry index, and config source → config-center index, both
+ * The composition root, in plain Java: builds every part of the plugin from its settings and Nacos's beans,
+ * starts them and stops them. The running plugin: naming source → ServiceEntry index, and config source → config-center index, both
  * publishing into one cache (config-center ServiceEntries win over registry ones of the same name), then
  * the MCP server and the debug endpoint. Started in that order so the first answer istiod gets is already
  * complete (istiod deletes whatever a response lacks); stopped in reverse.
@@ -94,10 +93,14 @@ public final class MeshPlugin implements AutoCloseable {
     private MeshPlugin() {
     }
 
-    static MeshPlugin start(MeshPluginSettings settings, ApplicationContext context) throws Exception {
+    /**
+     * Builds every part from {@code settings} and starts them in order; Nacos's beans come from {@code beans}. A
+     * failure closes what was started and is thrown.
+     */
+    public static MeshPlugin start(MeshPluginSettings settings, BeanLookup beans) throws Exception {
         MeshPlugin plugin = new MeshPlugin();
         try {
-            plugin.startParts(settings, context);
+            plugin.startParts(settings, beans);
             return plugin;
         } catch (Exception | Error e) {
             plugin.close();
@@ -105,15 +108,15 @@ public final class MeshPlugin implements AutoCloseable {
         }
     }
 
-    private void startParts(MeshPluginSettings settings, ApplicationContext context) throws Exception {
+    private void startParts(MeshPluginSettings settings, BeanLookup beans) throws Exception {
         settings.checkNoConflictWithBuiltInModule();
-        NacosNamingSource source = NacosNamingSource.create(new SpringBeanLookup(context));
+        NacosNamingSource source = NacosNamingSource.create(beans);
         ServiceEntryMapper mapper = new ServiceEntryMapper(settings.mapping);
-        SharedConfig addressTable = addressTable(settings, context);
+        SharedConfig addressTable = addressTable(settings, beans);
         AddressBook addresses = new AddressBook(settings.addresses, addressTable, System::currentTimeMillis,
                 addressMetrics);
         addresses.load();
-        readiness = readinessGate(settings, context);
+        readiness = readinessGate(settings, beans);
         if (readiness.checkAtStart() == ReadinessGate.State.WAITING) {
             // Before the server starts: no stream gets an answer until the gate opens.
             cache.holdAnswers();
@@ -135,7 +138,7 @@ public final class MeshPlugin implements AutoCloseable {
                 updater.view().skipped().size(), (System.nanoTime() - started) / 1_000_000);
 
         if (settings.configCenterEnabled) {
-            startConfigCenter(settings, context);
+            startConfigCenter(settings, beans);
         }
 
         readiness.awaitInBackground(done -> updater.reconcileThen(() -> {
@@ -188,10 +191,10 @@ public final class MeshPlugin implements AutoCloseable {
      * The gate that holds answers until this node's data is complete: naming (Distro, JRaft) and, with the
      * config center on, the config store. Its checks run on a thread of their own, started only if it waits.
      */
-    private ReadinessGate readinessGate(MeshPluginSettings settings, ApplicationContext context) {
-        List<ReadinessProbe> probes = new ArrayList<>(NacosReadiness.namingProbes(new SpringBeanLookup(context)));
+    private ReadinessGate readinessGate(MeshPluginSettings settings, BeanLookup beans) {
+        List<ReadinessProbe> probes = new ArrayList<>(NacosReadiness.namingProbes(beans));
         if (settings.configCenterEnabled || settings.addresses.allocate()) {
-            probes.add(ConfigReadiness.probe(new SpringBeanLookup(context)));
+            probes.add(ConfigReadiness.probe(beans));
         }
         LazyScheduler scheduler = new LazyScheduler();
         parts.add(scheduler);
@@ -235,12 +238,12 @@ public final class MeshPlugin implements AutoCloseable {
     }
 
     /** The address table in Nacos config, or null when allocation is off or this Nacos has no config module. */
-    private static SharedConfig addressTable(MeshPluginSettings settings, ApplicationContext context) {
+    private static SharedConfig addressTable(MeshPluginSettings settings, BeanLookup beans) {
         if (!settings.addresses.allocate()) {
             return null;
         }
         try {
-            return NacosSharedConfig.create(new SpringBeanLookup(context), ADDRESS_TABLE_GROUP, ADDRESS_TABLE_DATA_ID);
+            return NacosSharedConfig.create(beans, ADDRESS_TABLE_GROUP, ADDRESS_TABLE_DATA_ID);
         } catch (IllegalStateException e) {
             LOG.warn("nacos-istio-plugin: address allocation off, ServiceEntries get no VIP: {}", e.getMessage());
             return null;
@@ -275,11 +278,11 @@ public final class MeshPlugin implements AutoCloseable {
      * module (or one whose config internals differ: a NacosInternalsMismatchException) runs the plugin
      * without the config center.
      */
-    private void startConfigCenter(MeshPluginSettings settings, ApplicationContext context)
+    private void startConfigCenter(MeshPluginSettings settings, BeanLookup beans)
             throws InterruptedException {
         NacosConfigSource source;
         try {
-            source = NacosConfigSource.create(new SpringBeanLookup(context), settings.configGroup,
+            source = NacosConfigSource.create(beans, settings.configGroup,
                     settings.configTags);
         } catch (IllegalStateException e) {
             LOG.warn("nacos-istio-plugin: config center disabled: {}", e.getMessage());
@@ -366,24 +369,5 @@ public final class MeshPlugin implements AutoCloseable {
             return ConvertedService.accepted(result.resourceName(), result.host(), result.aliases(), result.version(),
                     result.labels(), result.annotations(), result.serviceEntry().toByteString());
         };
-    }
-
-    /** Finds Nacos's beans in the context the plugin runs in (or its parents). */
-    private static final class SpringBeanLookup implements BeanLookup {
-        private final ApplicationContext context;
-
-        SpringBeanLookup(ApplicationContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public <T> T get(Class<T> type) {
-            try {
-                return context.getBean(type);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("this Nacos has no " + type.getName()
-                        + " bean; the plugin needs Nacos 2.x or 3.x with the v2 naming core", e);
-            }
-        }
     }
 }
