@@ -226,14 +226,7 @@ public final class ClusterQuickStart {
             p.destroy();
         }
         for (Process p : members) {
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            Processes.awaitExit(p, 60);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.nacosistio.it;
 
 import io.nacosistio.quickstart.ProcessOutput;
+import io.nacosistio.quickstart.Processes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -226,14 +227,6 @@ public final class ChildNacos implements AutoCloseable {
     /** Stops Nacos the way an operator does (SIGTERM, Nacos's shutdown hooks run) and waits for the exit. */
     @Override
     public void close() {
-        try {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process, 60);
     }
 }

@@ -1,5 +1,7 @@
 package io.nacosistio.it;
 
+import io.nacosistio.quickstart.Processes;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -230,14 +232,8 @@ public final class NacosDistribution implements AutoCloseable {
     public void close() {
         try {
             if (process != null) {
-                process.destroy();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                Processes.stop(process, 60);
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         } finally {
             keepLogs();
             TempDirs.delete(home);
