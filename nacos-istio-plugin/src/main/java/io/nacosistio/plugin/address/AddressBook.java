@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.address;
 
 import com.google.common.net.InetAddresses;
+import io.nacosistio.plugin.concurrent.Confined;
 import io.nacosistio.plugin.metrics.AddressMetrics;
 import io.nacosistio.plugin.source.RegistryInstance;
 import io.nacosistio.plugin.source.RegistryService;
@@ -43,6 +44,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Threading: confined to the index updater thread.
  */
+@Confined("nacos-mesh-index")
 public final class AddressBook {
 
     private static final Logger LOG = LoggerFactory.getLogger(AddressBook.class);

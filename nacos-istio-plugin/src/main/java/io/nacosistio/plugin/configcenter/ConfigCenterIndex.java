@@ -1,6 +1,7 @@
 package io.nacosistio.plugin.configcenter;
 
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.Confined;
 import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.document.ConfigDocuments;
 import io.nacosistio.plugin.document.DocumentParser;
@@ -39,6 +40,7 @@ import java.util.function.LongSupplier;
  * <p>Threading: confined to the config updater thread (checked by the mutators); {@link #view()} hands out
  * an immutable copy.
  */
+@Confined("nacos-mesh-config")
 public final class ConfigCenterIndex {
 
     /** What {@link #apply} did to one config. */

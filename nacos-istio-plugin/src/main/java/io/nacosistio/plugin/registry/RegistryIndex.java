@@ -4,6 +4,7 @@ import io.nacosistio.plugin.address.AddressBook;
 import io.nacosistio.plugin.address.AddressSettings;
 import io.nacosistio.plugin.address.Assignment;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.Confined;
 import io.nacosistio.plugin.concurrent.OwnerThread;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.resource.McpResource;
@@ -39,6 +40,7 @@ import java.util.function.LongSupplier;
  * <p>Threading: confined to the index updater thread (checked by the mutators); {@link #view()} hands out
  * immutable copies.
  */
+@Confined("nacos-mesh-index")
 public final class RegistryIndex {
 
     /** A converted service (without addresses) and its wire-ready resource (with them). */

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.nacosistio.plugin.cache.ResourceCache;
 import io.nacosistio.plugin.cache.ResourceSet;
+import io.nacosistio.plugin.concurrent.Confined;
 import io.nacosistio.plugin.concurrent.SerialExecutor;
 import io.nacosistio.plugin.metrics.ServerMetrics;
 import io.nacosistio.plugin.resource.IstioKind;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executor;
  * stream with INTERNAL and is counted. A response is asked for only when the transport is ready, and the set
  * is read from the cache at that moment, so nothing queues and a slow client skips intermediate versions.
  */
+@Confined("this stream's SerialExecutor (on the nacos-mesh-mcp-* pool)")
 final class McpStream implements StreamObserver<DiscoveryRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpStream.class);

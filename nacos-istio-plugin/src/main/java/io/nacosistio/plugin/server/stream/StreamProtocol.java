@@ -1,5 +1,7 @@
 package io.nacosistio.plugin.server.stream;
 
+import io.nacosistio.plugin.concurrent.Confined;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,6 +34,7 @@ import java.util.function.Predicate;
  *
  * <p>Threading: not thread-safe. Confined to its stream's serial executor, which alone calls it.
  */
+@Confined("its stream's SerialExecutor")
 public final class StreamProtocol {
 
     private final Predicate<String> knownTypeUrl;

@@ -1,10 +1,13 @@
 package io.nacosistio.plugin.server.stream;
 
+import io.nacosistio.plugin.concurrent.Confined;
+
 /**
  * The protocol state of one type URL on one stream: what was last sent, whether the client has answered it,
  * and the last rejection. Changed only by {@link StreamProtocol} (the rules are there); read by the debug view.
  * Confined like its protocol object.
  */
+@Confined("its stream's SerialExecutor")
 public final class TypeSubscription {
 
     private final String typeUrl;
