@@ -34,6 +34,7 @@ import io.nacosistio.plugin.registry.ConvertedService;
 import io.nacosistio.plugin.registry.DeclaringPublisher;
 import io.nacosistio.plugin.registry.RegistryIndex;
 import io.nacosistio.plugin.registry.RegistryUpdater;
+import io.nacosistio.plugin.registry.RegistryView;
 import io.nacosistio.plugin.registry.ServiceConverter;
 import io.nacosistio.plugin.resource.IstioKind;
 import io.nacosistio.plugin.server.McpServer;
@@ -58,6 +59,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The composition root, in plain Java: builds every part of the plugin from its settings and Nacos's beans,
@@ -90,7 +92,8 @@ public final class MeshPlugin implements AutoCloseable {
     private DebugHttpServer debug;
     private ReadinessGate readiness;
 
-    private MeshPlugin() {
+    /** Only {@link #start} builds a running plugin; an unstarted one only lists its {@link #meters} (tests). */
+    MeshPlugin() {
     }
 
     /**
@@ -154,10 +157,7 @@ public final class MeshPlugin implements AutoCloseable {
         parts.add(server);
         server.start();
 
-        List<PluginMeter> meters = MetricsText.catalog(indexMetrics, registryLoopMetrics, serverMetrics, updater::view,
-                configMetrics, configLoopMetrics, this::configView, layers::shadowed);
-        meters.addAll(MetricsText.addressCatalog(addressMetrics, () -> updater.view().addresses()));
-        meters.addAll(MetricsText.readinessCatalog(readiness::view));
+        List<PluginMeter> meters = meters(updater::view, readiness::view);
         registerWithNacosMeters(meters);
 
         if (settings.debugPort > 0) {
@@ -185,6 +185,18 @@ public final class MeshPlugin implements AutoCloseable {
             LOG.info("nacos-istio-plugin: debug endpoint on http://{}:{}/debug/resources", settings.debugBindAddress,
                     debug.port());
         }
+    }
+
+    /**
+     * Every metric the plugin exports, read from its counters and from the registry's and the readiness gate's
+     * views: the one list that Nacos's Micrometer registry gets and the debug port's {@code /metrics} renders.
+     */
+    List<PluginMeter> meters(Supplier<RegistryView> registry, Supplier<ReadinessView> readinessView) {
+        List<PluginMeter> meters = MetricsText.catalog(indexMetrics, registryLoopMetrics, serverMetrics, registry,
+                configMetrics, configLoopMetrics, this::configView, layers::shadowed);
+        meters.addAll(MetricsText.addressCatalog(addressMetrics, () -> registry.get().addresses()));
+        meters.addAll(MetricsText.readinessCatalog(readinessView));
+        return meters;
     }
 
     /**

@@ -12,7 +12,9 @@ import io.nacosistio.plugin.metrics.RegistryMetrics;
 import io.nacosistio.plugin.metrics.PluginMeter;
 import io.nacosistio.plugin.metrics.ReconcileMetrics;
 import io.nacosistio.plugin.metrics.ServerMetrics;
+import io.nacosistio.plugin.readiness.ReadinessGate;
 import io.nacosistio.plugin.resource.IstioKind;
+import io.nacosistio.plugin.source.ReadinessProbe;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -84,13 +86,19 @@ class MicrometerMetersTest {
         List<PluginMeter> meters = new ArrayList<>(MetricsText.catalog(index, registryLoop, server, () -> view, config,
                 configLoop, () -> null, Map::of));
         meters.addAll(MetricsText.addressCatalog(address, AddressView::empty));
+        ReadinessGate gate = new ReadinessGate(List.of(ReadinessProbe.fixed("naming-ephemeral",
+                ReadinessProbe.Check.ready("loaded")), ReadinessProbe.fixed("config", ReadinessProbe.Check.notReady(
+                "loading"))), 60_000, 250, () -> 0, (task, delay) -> { }, () -> { });
+        meters.addAll(MetricsText.readinessCatalog(gate::view));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (MicrometerMeters bound = MicrometerMeters.register(registry, meters)) {
             Map<String, Double> scraped = samples(registry.scrape());
             Map<String, Double> debug = samples(MetricsText.render(meters));
             assertThat(debug).isEqualTo(scraped).containsEntry("nacos_mesh_serviceentries{namespace=\"team-a\"}", 2.0)
                     .containsEntry("nacos_mesh_reconciled_keys_total{pipeline=\"registry\",reason=\"event\"}", 1.0)
-                    .containsEntry("nacos_mesh_reconciled_keys_total{pipeline=\"config-center\",reason=\"resync\"}", 2.0);
+                    .containsEntry("nacos_mesh_reconciled_keys_total{pipeline=\"config-center\",reason=\"resync\"}", 2.0)
+                    .containsEntry("nacos_mesh_readiness_part_ready{part=\"naming-ephemeral\"}", 1.0)
+                    .containsEntry("nacos_mesh_readiness_part_ready{part=\"config\"}", 0.0);
             // Every counter the plugin keeps reaches both, except the two that are differences or gauges' sources.
             List<Double> exported = new ArrayList<>(debug.values());
             for (Object counters : List.of(index, server, config, address, registryLoop, configLoop)) {
