@@ -2,7 +2,6 @@ package io.nacosistio.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -11,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A cluster member's memory, read from outside its JVM: jcmd for the heap, /proc for the resident set. */
+/** A cluster member's heap, read from outside its JVM with jcmd (its resident set: {@link ProcessStats}). */
 final class MemberMemory {
 
     /** A generation's line in {@code GC.heap_info}: {@code def new generation   total 1234K, used 567K [...]}. */
@@ -37,20 +36,6 @@ final class MemberMemory {
                     + " collector?): " + info);
         }
         return usedKb * 1024;
-    }
-
-    /** {@code VmRSS} of the process, in bytes; -1 where /proc cannot be read. */
-    static long residentBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or the process is gone
-        }
-        return -1;
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {

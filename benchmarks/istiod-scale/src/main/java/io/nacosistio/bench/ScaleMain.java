@@ -137,7 +137,7 @@ public final class ScaleMain {
             mcp = Istiod.start(binary, IstiodOptions.mcp("scale-mcp-" + size, nacos.port(MeshServer.PLUGIN))
                     .withSyncTimeout(Duration.ofMillis(SYNC_TIMEOUT_MILLIS)));
             long mcpSynced = mcp.awaitSynced();
-            double mcpSyncCpu = IstiodProcess.cpuSeconds(mcp.pid());
+            double mcpSyncCpu = ProcessStats.cpuSeconds(mcp.pid());
             List<IstiodConfig> entries = awaitServiceEntries(mcp, size);
             ScaleResults.Memory mcpMemory = memory(mcp);
             Log.info("MCP istiod synced in %d ms holding %d ServiceEntries; heap %.0f MiB, RSS %.0f MiB", mcpSynced,
@@ -149,7 +149,7 @@ public final class ScaleMain {
             files = Istiod.start(binary, new IstiodOptions("scale-files-" + size, List.of("fs://" + filesDir),
                     Duration.ofSeconds(30), Duration.ofMillis(SYNC_TIMEOUT_MILLIS)));
             long filesSynced = files.awaitSynced();
-            double filesSyncCpu = IstiodProcess.cpuSeconds(files.pid());
+            double filesSyncCpu = ProcessStats.cpuSeconds(files.pid());
             int fileEntries = awaitServiceEntries(files, size).size();
             ScaleResults.Memory filesMemory = memory(files);
             Log.info("file istiod synced in %d ms holding %d ServiceEntries; heap %.0f MiB, RSS %.0f MiB", filesSynced,
@@ -243,7 +243,7 @@ public final class ScaleMain {
     private static ScaleResults.Memory memory(Istiod istiod) throws Exception {
         IstiodMetrics m = istiod.metrics();
         return new ScaleResults.Memory(m.value("go_memstats_heap_inuse_bytes") / (1 << 20),
-                IstiodProcess.rssBytes(istiod.pid()) / (double) (1 << 20));
+                ProcessStats.rssBytes(istiod.pid()) / (double) (1 << 20));
     }
 
     private double connectSidecars(Istiod istiod, int size, List<SidecarClient> all, List<EdsTracker> trackers)
@@ -279,10 +279,10 @@ public final class ScaleMain {
      */
     private static void awaitQuiet(Istiod istiod) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        double before = IstiodProcess.cpuSeconds(istiod.pid());
+        double before = ProcessStats.cpuSeconds(istiod.pid());
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
-            double now = IstiodProcess.cpuSeconds(istiod.pid());
+            double now = ProcessStats.cpuSeconds(istiod.pid());
             if (now - before < 0.05) {
                 return;
             }
@@ -294,12 +294,12 @@ public final class ScaleMain {
     /** istiod's CPU, in cores, over the idle window: what a measured window owes to no change at all. */
     private double[] idleCores(Istiod a, Istiod b) throws InterruptedException {
         long t0 = System.nanoTime();
-        double a0 = IstiodProcess.cpuSeconds(a.pid());
-        double b0 = IstiodProcess.cpuSeconds(b.pid());
+        double a0 = ProcessStats.cpuSeconds(a.pid());
+        double b0 = ProcessStats.cpuSeconds(b.pid());
         Thread.sleep(options.idleSeconds() * 1000L);
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new double[] {(IstiodProcess.cpuSeconds(a.pid()) - a0) / wall,
-                (IstiodProcess.cpuSeconds(b.pid()) - b0) / wall};
+        return new double[] {(ProcessStats.cpuSeconds(a.pid()) - a0) / wall,
+                (ProcessStats.cpuSeconds(b.pid()) - b0) / wall};
     }
 
     private ScaleResults.PerChange perChange(String label, Istiod istiod, ChangeDriver.Change change,
@@ -312,12 +312,12 @@ public final class ScaleMain {
         IstiodMetrics m0 = istiod.metrics();
         Map<String, Double> p0 = nacos == null ? Map.of() : new PluginMetrics(nacos.debugPort()).read();
         ThreadCpu t0 = ThreadCpu.take();
-        double c0 = IstiodProcess.cpuSeconds(istiod.pid());
+        double c0 = ProcessStats.cpuSeconds(istiod.pid());
         int made = driver.run(1, options.latencyChanges(), change).applied();
         awaitDelivered(trackers, 30_000);
         // The window ends when istiod has finished with the changes (a file reload can outlast the deliveries).
         awaitQuiet(istiod);
-        double cpu = IstiodProcess.cpuSeconds(istiod.pid()) - c0;
+        double cpu = ProcessStats.cpuSeconds(istiod.pid()) - c0;
         ThreadCpu t1 = ThreadCpu.take();
         IstiodMetrics m1 = istiod.metrics();
         Map<String, Double> p1 = nacos == null ? Map.of() : new PluginMetrics(nacos.debugPort()).read();
@@ -354,12 +354,12 @@ public final class ScaleMain {
         Thread sampler = new Thread(() -> {
             try {
                 long last = System.nanoTime();
-                double cpu = IstiodProcess.cpuSeconds(istiod.pid());
+                double cpu = ProcessStats.cpuSeconds(istiod.pid());
                 IstiodMetrics m = istiod.metrics();
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(1000);
                     long now = System.nanoTime();
-                    double c = IstiodProcess.cpuSeconds(istiod.pid());
+                    double c = ProcessStats.cpuSeconds(istiod.pid());
                     IstiodMetrics n = istiod.metrics();
                     double s = (now - last) / 1e9;
                     synchronized (cores) {
